@@ -1,0 +1,22 @@
+# The project's commands. Each installs what it needs into .venv first.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: lessons test bench install
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test,lessons]"
+	touch $@
+
+install: $(VENV)/.installed
+
+lessons: $(VENV)/.installed  ## open the lessons in JupyterLab
+	$(VENV)/bin/jupyter lab lessons/
+
+test: $(VENV)/.installed  ## run every test: unit, property, parity with PyTorch, and the lessons
+	$(PY) -m pytest
+
+bench: $(VENV)/.installed  ## time pedagrad beside PyTorch on this machine
+	$(PY) benchmarks/run.py

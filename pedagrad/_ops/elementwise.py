@@ -1,0 +1,604 @@
+"""Elementwise operations: arithmetic, powers, exp/log, activations, comparisons, where.
+
+Each op's forward and backward stand side by side. Gradients for broadcast inputs come back at
+the broadcast shape; the engine sums them to each input's shape (``autograd/engine.py``).
+"""
+import math
+
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor, attach
+from ..autograd.function import Op
+from . import _dual
+
+_NUMBER = (int, float, bool, np.number, np.bool_)
+
+
+def _operands(a, b):
+    """Cast ``a`` and ``b`` to the dtype PyTorch computes ``a op b`` in; numbers stay numbers."""
+    ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
+    if ta and tb and a._data.dtype == b._data.dtype:
+        return a, b
+    if not (ta or isinstance(a, _NUMBER)) or not (tb or isinstance(b, _NUMBER)):
+        raise TypeError(f"unsupported operand types: '{type(a).__name__}' and '{type(b).__name__}'")
+    dt = _dtype.result_type(a, b)
+    return _as(a, dt), _as(b, dt)
+
+
+def _as(x, dt):
+    if isinstance(x, Tensor):
+        return x if x._data.dtype == dt.np else x.to(dt)
+    return x
+
+
+def _as_float(x):
+    """Integer tensors become the default float dtype first (torch.exp(int tensor) is float32)."""
+    return x if x._data.dtype.kind == "f" else x.to(_dtype.get_default_dtype())
+
+
+def _check_broadcast(a, b):
+    sa, sb = np.shape(a), np.shape(b)
+    for i in range(1, min(len(sa), len(sb)) + 1):
+        if sa[-i] != sb[-i] and sa[-i] != 1 and sb[-i] != 1:
+            raise RuntimeError(f"The size of tensor a ({sa[-i]}) must match the size of tensor b "
+                               f"({sb[-i]}) at non-singleton dimension {max(len(sa), len(sb)) - i}")
+
+
+def _binary(op, a, b, **params):
+    if not isinstance(b, (Tensor,) + _NUMBER) or not isinstance(a, (Tensor,) + _NUMBER):
+        return NotImplemented
+    a, b = _operands(a, b)
+    try:
+        return op.apply(a, b, **params)
+    except ValueError:
+        _check_broadcast(getattr(a, "_data", a), getattr(b, "_data", b))
+        raise
+
+
+# -- arithmetic -----------------------------------------------------------------------------
+
+class Add(Op):
+    """out = self + alpha·other;  ∂out/∂self = 1,  ∂out/∂other = alpha"""
+
+    _name = "AddBackward0"
+
+    def forward(ctx, a, b, alpha=1):
+        ctx.alpha = alpha
+        return a + b if alpha == 1 else a + alpha * b
+
+    def backward(ctx, grad):
+        return grad, grad if ctx.alpha == 1 else grad * ctx.alpha
+
+
+class Sub(Op):
+    """out = self − alpha·other;  ∂out/∂self = 1,  ∂out/∂other = −alpha"""
+
+    _name = "SubBackward0"
+
+    def forward(ctx, a, b, alpha=1):
+        ctx.alpha = alpha
+        return a - b if alpha == 1 else a - alpha * b
+
+    def backward(ctx, grad):
+        return grad, -grad if ctx.alpha == 1 else grad * -ctx.alpha
+
+
+class Rsub(Op):
+    """out = other − alpha·self (``2 - x``);  ∂out/∂self = −alpha"""
+
+    _name = "RsubBackward1"
+
+    def forward(ctx, a, other, alpha=1):
+        ctx.alpha = alpha
+        return other - a if alpha == 1 else other - alpha * a
+
+    def backward(ctx, grad):
+        return -grad if ctx.alpha == 1 else grad * -ctx.alpha
+
+
+class Mul(Op):
+    """out = self·other;  ∂out/∂self = other,  ∂out/∂other = self"""
+
+    _name = "MulBackward0"
+    saved_names = ("self", "other")
+
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return grad * b if need_a else None, grad * a if need_b else None
+
+
+class Div(Op):
+    """out = self / other;  ∂out/∂self = 1/other,  ∂out/∂other = −self/other²"""
+
+    _name = "DivBackward0"
+    saved_names = ("self", "other")
+
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a / b
+
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return grad / b if need_a else None, -grad * a / (b * b) if need_b else None
+
+
+class Reciprocal(Op):
+    """out = 1 / self;  ∂out/∂self = −out²"""
+
+    _name = "ReciprocalBackward0"
+    saved_names = ("result",)
+
+    def forward(ctx, a):
+        out = 1 / a
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return -grad * out * out
+
+
+class Neg(Op):
+    """out = −self;  ∂out/∂self = −1"""
+
+    _name = "NegBackward0"
+
+    def forward(ctx, a):
+        return -a
+
+    def backward(ctx, grad):
+        return -grad
+
+
+class Pow(Op):
+    """out = self ** exponent (a number);  ∂out/∂self = exponent · self^(exponent−1)"""
+
+    _name = "PowBackward0"
+    saved_names = ("self",)
+
+    def forward(ctx, a, exponent):
+        ctx.exponent = exponent
+        ctx.save_for_backward(a)
+        return a ** exponent
+
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        e = ctx.exponent
+        return grad * 0 if e == 0 else grad * e * a ** (e - 1)
+
+
+class PowTensor(Op):
+    """out = self ** exponent;  ∂out/∂self = exponent·self^(exponent−1),  ∂out/∂exponent = out·ln self"""
+
+    _name = "PowBackward1"
+    saved_names = ("self", "exponent", "result")
+
+    def forward(ctx, a, e):
+        out = a ** e
+        ctx.save_for_backward(a, e, out)
+        return out
+
+    def backward(ctx, grad):
+        a, e, out = ctx.saved_tensors
+        need_a, need_e = ctx.needs_input_grad
+        grad_a = grad * e * a ** (e - 1) if need_a else None
+        # 0 ** e has no slope in e for e >= 0; torch defines it as 0 rather than nan
+        grad_e = grad * _dual.where((a == 0) & (e >= 0), 0.0, out * _dual.log(a)) if need_e else None
+        return grad_a, grad_e
+
+
+class RPow(Op):
+    """out = base ** self (a number to a tensor power);  ∂out/∂self = out · ln base"""
+
+    _name = "PowBackward2"
+    saved_names = ("exponent", "result")
+
+    def forward(ctx, e, base):
+        out = np.power(base, e)
+        ctx.base = base
+        ctx.save_for_backward(e, out)
+        return out
+
+    def backward(ctx, grad):
+        e, out = ctx.saved_tensors
+        if ctx.base == 0:
+            return grad * _dual.where(e >= 0, 0.0, out * -math.inf)
+        return grad * out * math.log(ctx.base)
+
+
+def add(input, other, *, alpha=1):
+    """input + alpha · other, broadcasting like torch."""
+    return _binary(Add, input, other, alpha=alpha)
+
+
+def sub(input, other, *, alpha=1):
+    """input − alpha · other."""
+    if isinstance(input, Tensor) and input._data.dtype == np.bool_ and getattr(other, "dtype", None) is _dtype.bool_:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    return _binary(Sub, input, other, alpha=alpha)
+
+
+def rsub(input, other, *, alpha=1):
+    if not isinstance(other, _NUMBER):
+        return NotImplemented
+    a, other = _operands(input, other)
+    return Rsub.apply(a, other=other, alpha=alpha)
+
+
+def mul(input, other):
+    """input · other."""
+    return _binary(Mul, input, other)
+
+
+def div(input, other, *, rounding_mode=None):
+    """input / other (true division: integer inputs give a float result)."""
+    if rounding_mode is not None:
+        raise NotImplementedError("div(rounding_mode=...) is not supported by pedagrad")
+    if not isinstance(other, (Tensor,) + _NUMBER):
+        return NotImplemented
+    a, b = _operands(input, other)
+    if isinstance(a, Tensor) and a._data.dtype.kind != "f":
+        a, b = _operands(_as_float(a), b)
+    return _binary(Div, a, b)
+
+
+def rdiv(input, other):
+    """``2 / x`` is computed as ``x.reciprocal() * 2``, as in PyTorch (so its grad_fn is MulBackward0)."""
+    if not isinstance(other, _NUMBER):
+        return NotImplemented
+    return mul(reciprocal(input), other)
+
+
+def neg(input):
+    """−input."""
+    return Neg.apply(input)
+
+
+def reciprocal(input):
+    """1 / input."""
+    return Reciprocal.apply(_as_float(input))
+
+
+def pow(input, exponent):
+    """input ** exponent; either may be a tensor."""
+    if isinstance(input, _NUMBER):
+        e = _as_float(exponent) if isinstance(input, float) else exponent
+        return RPow.apply(e, base=input)
+    if isinstance(exponent, Tensor):
+        a, e = _operands(input, exponent)
+        return _binary(PowTensor, a, e)
+    if not isinstance(exponent, _NUMBER):
+        return NotImplemented
+    a = _as_float(input) if isinstance(exponent, float) else input
+    return Pow.apply(a, exponent=exponent)
+
+
+def rpow(input, base):
+    return pow(base, input)
+
+
+# -- exp, log and friends -------------------------------------------------------------------
+
+class Exp(Op):
+    """out = eˣ;  ∂out/∂x = out"""
+
+    _name = "ExpBackward0"
+    saved_names = ("result",)
+
+    def forward(ctx, a):
+        out = np.exp(a)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return grad * out
+
+
+class Log(Op):
+    """out = ln x;  ∂out/∂x = 1/x"""
+
+    _name = "LogBackward0"
+    saved_names = ("self",)
+
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.log(a)
+
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return grad / a
+
+
+class Sqrt(Op):
+    """out = √x;  ∂out/∂x = 1 / (2·out)"""
+
+    _name = "SqrtBackward0"
+    saved_names = ("result",)
+
+    def forward(ctx, a):
+        out = np.sqrt(a)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return grad / (2 * out)
+
+
+class Sin(Op):
+    """out = sin x;  ∂out/∂x = cos x"""
+
+    _name = "SinBackward0"
+    saved_names = ("self",)
+
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.sin(a)
+
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return grad * (a.cos() if isinstance(a, Tensor) else np.cos(a))
+
+
+class Cos(Op):
+    """out = cos x;  ∂out/∂x = −sin x"""
+
+    _name = "CosBackward0"
+    saved_names = ("self",)
+
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.cos(a)
+
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return -grad * (a.sin() if isinstance(a, Tensor) else np.sin(a))
+
+
+class Tanh(Op):
+    """out = tanh x;  ∂out/∂x = 1 − out²"""
+
+    _name = "TanhBackward0"
+    saved_names = ("result",)
+
+    def forward(ctx, a):
+        out = np.tanh(a)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return grad * (1 - out * out)
+
+
+class Sigmoid(Op):
+    """out = 1 / (1 + e⁻ˣ);  ∂out/∂x = out·(1 − out)"""
+
+    _name = "SigmoidBackward0"
+    saved_names = ("result",)
+
+    def forward(ctx, a):
+        # two branches so that neither exp overflows
+        e = np.exp(-np.abs(a))
+        out = np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return grad * out * (1 - out)
+
+
+class Relu(Op):
+    """out = max(x, 0);  ∂out/∂x = 1 where out > 0, else 0"""
+
+    _name = "ReluBackward0"
+    saved_names = ("result",)
+
+    def forward(ctx, a):
+        out = np.maximum(a, 0)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return grad * (out > 0)
+
+
+class Abs(Op):
+    """out = |x|;  ∂out/∂x = sign x"""
+
+    _name = "AbsBackward0"
+    saved_names = ("self",)
+
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.abs(a)
+
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return grad * _dual.sign(a)
+
+
+class Sign(Op):
+    """out = sign x;  ∂out/∂x = 0"""
+
+    _name = "SignBackward0"
+
+    def forward(ctx, a):
+        return np.sign(a)
+
+    def backward(ctx, grad):
+        return grad * 0
+
+
+class Clamp(Op):
+    """out = min(max(x, min), max);  ∂out/∂x = 1 inside [min, max], else 0"""
+
+    _name = "ClampBackward1"
+    saved_names = ("self",)
+
+    def forward(ctx, a, min=None, max=None):
+        ctx.min, ctx.max = min, max
+        ctx.save_for_backward(a)
+        return np.clip(a, min, max)
+
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        lo, hi = ctx.min, ctx.max
+        if lo is not None and hi is not None:
+            return grad * ((a >= lo) & (a <= hi))
+        return grad * (a >= lo) if lo is not None else grad * (a <= hi)
+
+
+class Maximum(Op):
+    """out = max(self, other);  the gradient goes to the larger input (split in half on ties)"""
+
+    _name = "MaximumBackward0"
+    saved_names = ("self", "other")
+
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.maximum(a, b)
+
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        tie = (a == b) * 0.5
+        return grad * ((a > b) + tie), grad * ((a < b) + tie)
+
+
+class Minimum(Op):
+    """out = min(self, other);  the gradient goes to the smaller input (split in half on ties)"""
+
+    _name = "MinimumBackward0"
+    saved_names = ("self", "other")
+
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.minimum(a, b)
+
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        tie = (a == b) * 0.5
+        return grad * ((a < b) + tie), grad * ((a > b) + tie)
+
+
+class Where(Op):
+    """out = self where condition else other;  each input gets the gradient where it was chosen"""
+
+    _name = "WhereBackward0"
+    saved_names = ("condition",)
+
+    def forward(ctx, a, b, condition):
+        ctx.save_for_backward(condition)
+        return np.where(condition, a, b)
+
+    def backward(ctx, grad):
+        cond, = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (_dual.where(cond, grad, 0.0) if need_a else None,
+                _dual.where(cond, 0.0, grad) if need_b else None)
+
+
+def _unary(op):
+    def fn(input):
+        return op.apply(_as_float(input))
+
+    fn.__doc__ = op.__doc__
+    return fn
+
+
+exp, log, sqrt, tanh, sigmoid, sin, cos = map(_unary, (Exp, Log, Sqrt, Tanh, Sigmoid, Sin, Cos))
+for _fn, _name in ((exp, "exp"), (log, "log"), (sqrt, "sqrt"), (tanh, "tanh"),
+                   (sigmoid, "sigmoid"), (sin, "sin"), (cos, "cos")):
+    _fn.__name__ = _name
+    attach(_name)(_fn)
+
+
+@attach()
+def relu(input):
+    """max(input, 0)."""
+    return Relu.apply(input)
+
+
+@attach()
+def abs(input):
+    """|input|."""
+    return Abs.apply(input)
+
+
+@attach()
+def sign(input):
+    """−1, 0 or 1 by the sign of each element."""
+    return Sign.apply(input)
+
+
+@attach("clamp", "clip")
+def clamp(input, min=None, max=None):
+    """Limit every element to [min, max] (either bound may be None)."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        raise TypeError("pedagrad's clamp takes numbers as bounds; for tensor bounds use "
+                        "torch.maximum(input, min) and torch.minimum(input, max)")
+    a = _as_float(input) if isinstance(min, float) or isinstance(max, float) else input
+    return Clamp.apply(a, min=min, max=max)
+
+
+clip = clamp
+
+
+@attach()
+def maximum(input, other):
+    """Elementwise maximum of two tensors."""
+    return _binary(Maximum, input, other)
+
+
+@attach()
+def minimum(input, other):
+    """Elementwise minimum of two tensors."""
+    return _binary(Minimum, input, other)
+
+
+def where(condition, input, other):
+    """``input`` where ``condition`` is True, else ``other``."""
+    if not isinstance(condition, Tensor) or condition._data.dtype != np.bool_:
+        raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor "
+                           f"with dtype {getattr(condition, 'dtype', type(condition).__name__)}")
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        dt = _dtype.result_type(input, other)
+        input = Tensor._wrap(np.asarray(input, dtype=dt.np))
+    a, b = _operands(input, other)
+    return Where.apply(a, b, condition=condition._data)
+
+
+attach("where")(lambda self, condition, y: where(condition, self, y))
+
+# methods and operators ----------------------------------------------------------------------
+attach("add")(add)
+attach("sub", "subtract")(sub)
+attach("mul", "multiply")(mul)
+attach("div", "divide", "true_divide")(div)
+attach("neg", "negative")(neg)
+attach("reciprocal")(reciprocal)
+attach("pow")(pow)
+Tensor.__add__ = Tensor.__radd__ = add
+Tensor.__sub__ = sub
+Tensor.__rsub__ = rsub
+Tensor.__mul__ = Tensor.__rmul__ = mul
+Tensor.__truediv__ = div
+Tensor.__rtruediv__ = rdiv
+Tensor.__neg__ = neg
+Tensor.__pos__ = lambda self: self
+Tensor.__pow__ = pow
+Tensor.__rpow__ = rpow
+Tensor.__abs__ = abs

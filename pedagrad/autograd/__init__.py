@@ -1,0 +1,19 @@
+"""Automatic differentiation: the graph, the backward engine and grad modes (torch.autograd).
+
+Beyond PyTorch, for teaching: ``backward_steps(loss)`` runs backward one node at a time.
+"""
+from .anomaly_mode import detect_anomaly, set_detect_anomaly
+from .engine import BackwardStep, backward_steps, grad
+from .engine import backward as _backward
+from .function import Function, FunctionCtx
+from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .graph import AccumulateGrad, Node
+
+__all__ = ["Function", "FunctionCtx", "Node", "AccumulateGrad", "backward", "grad",
+           "backward_steps", "BackwardStep", "no_grad", "enable_grad", "set_grad_enabled",
+           "inference_mode", "is_grad_enabled", "detect_anomaly", "set_detect_anomaly"]
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
+    """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad`` (``torch.autograd.backward``)."""
+    _backward(tensors, grad_tensors, retain_graph, create_graph)

@@ -1,0 +1,212 @@
+"""The backward graph: nodes, the edges between them, and what each node saved for backward.
+
+A node is one backward function. ``node.next_functions`` has one ``(node, output_nr)`` pair per
+input of the forward operation: the node that produced that input, or ``None`` when the input
+needs no gradient. Leaves that require grad are reached through an ``AccumulateGrad`` node whose
+``variable`` is the leaf itself. These are the names PyTorch uses, and all that the engine and
+the graph widgets walk.
+"""
+import re
+import weakref
+
+import numpy as np
+
+from . import grad_mode
+
+FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time or if you need to access saved tensors after calling backward."
+)
+
+_TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
+               "bool": "Bool", "uint8": "Byte"}
+
+
+def forward_name(node_name):
+    """``ExpBackward0`` -> ``Exp``: how PyTorch names an operation in error messages."""
+    return re.sub(r"Backward\d*$", "", node_name.rsplit("::", 1)[-1])
+
+
+class RemovableHandle:
+    """Returned by ``register_hook``; ``handle.remove()`` takes the hook away again."""
+
+    def __init__(self, hooks, key):
+        self._hooks, self._key = hooks, key
+
+    def remove(self):
+        self._hooks.pop(self._key, None)
+
+
+def _add_hook(owner, attr, fn):
+    hooks = getattr(owner, attr, None)
+    if hooks is None:
+        hooks = {}
+        setattr(owner, attr, hooks)
+    key = object()
+    hooks[key] = fn
+    return RemovableHandle(hooks, key)
+
+
+class SavedTensor:
+    """One tensor a node saved for backward, with the version it had when saved.
+
+    Inputs are kept as the tensor itself; the node's own output is kept as its array only (the
+    output refers to the node, so keeping it would make a cycle) and rebuilt on unpacking, as
+    PyTorch does.
+    """
+
+    __slots__ = ("data", "tensor", "version_counter", "version", "is_output")
+
+    def __init__(self, data, tensor=None, version_counter=None, is_output=False):
+        self.data, self.tensor, self.is_output = data, tensor, is_output
+        self.version_counter = version_counter
+        self.version = version_counter[0] if version_counter is not None else 0
+
+    def unpack(self, node, as_tensor):
+        vc = self.version_counter
+        if vc is not None and vc[0] != self.version:
+            raise RuntimeError(self._modified_message(node))
+        if not as_tensor or not isinstance(self.data, np.ndarray):
+            return self.data  # an array for a plain backward; a Python number stays a number
+        from .._tensor import Tensor
+
+        if self.tensor is not None:
+            return self.tensor
+        if self.is_output:
+            return Tensor._wrap(self.data, True, node, vc)
+        return Tensor._wrap(self.data)
+
+    def _modified_message(self, node):
+        kind = _TYPE_NAMES.get(self.data.dtype.name, self.data.dtype.name.capitalize())
+        what = f"[torch.{kind}Tensor [{', '.join(map(str, self.data.shape))}]]"
+        if self.is_output:
+            what += f", which is output 0 of {forward_name(node.name())},"
+        elif self.tensor is not None and self.tensor.grad_fn is not None:
+            what += f", which is output 0 of {forward_name(self.tensor.grad_fn.name())},"
+        return (
+            "one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: {what} is at version {self.version_counter[0]}; expected version "
+            f"{self.version} instead. Hint: enable anomaly detection to find the operation that "
+            "failed to compute its gradient, with torch.autograd.set_detect_anomaly(True)."
+        )
+
+
+class Node:
+    """A backward function in the graph. Subclasses implement ``_apply(grads) -> grads per input``."""
+
+    _name = None
+    next_functions = ()
+    _input_meta = ()  # (shape, numpy dtype) per input: the engine fits each gradient to it
+    _saved = ()  # SavedTensor per saved tensor; None once the graph is freed
+    _tensor_pre_hooks = None  # {output_nr: {key: hook}}, from Tensor.register_hook on outputs
+    _retained = None  # {output_nr: weakref to the tensor}, from Tensor.retain_grad()
+    _pre_hooks = None
+    _post_hooks = None
+    _metadata = None
+    saved_names = ()  # how the saved tensors are exposed: _saved_<name>
+
+    def name(self):
+        """The node's name as PyTorch prints it, e.g. ``MulBackward0``."""
+        return self._name or type(self).__name__
+
+    def __repr__(self):
+        return f"<{self.name().rsplit('::', 1)[-1]} object at {hex(id(self))}>"
+
+    @property
+    def metadata(self):
+        if self._metadata is None:
+            self._metadata = {}
+        return self._metadata
+
+    @property
+    def needs_input_grad(self):
+        """One bool per input: does that input need a gradient?"""
+        return tuple(fn is not None for fn, _ in self.next_functions)
+
+    def register_hook(self, fn):
+        """``fn(grad_inputs, grad_outputs)`` runs after this node; may return new grad_inputs."""
+        return _add_hook(self, "_post_hooks", fn)
+
+    def register_prehook(self, fn):
+        """``fn(grad_outputs)`` runs before this node; may return new grad_outputs."""
+        return _add_hook(self, "_pre_hooks", fn)
+
+    # -- saved tensors ----------------------------------------------------------------------
+    def save_for_backward(self, *items):
+        self._to_save = items
+
+    @property
+    def saved_tensors(self):
+        """The saved values: arrays in a plain backward, Tensors when a graph is being built."""
+        if self._saved is None:
+            raise RuntimeError(FREED_MESSAGE)
+        as_tensor = grad_mode._state.enabled
+        return tuple(s.unpack(self, as_tensor) for s in self._saved)
+
+    def __getattr__(self, attr):
+        if attr.startswith("_saved_"):
+            key = attr[len("_saved_"):]
+            if key in self.saved_names:
+                if self._saved is None:
+                    raise RuntimeError(FREED_MESSAGE)
+                return self._saved[self.saved_names.index(key)].unpack(self, True)
+            if key in self.__dict__:
+                return self.__dict__[key]
+        raise AttributeError(f"'{self.name()}' object has no attribute '{attr}'")
+
+    def _release(self):
+        """Free the saved tensors (called after backward unless retain_graph=True)."""
+        if self._saved:
+            self._saved = None
+
+    def _apply(self, grads):
+        raise NotImplementedError
+
+
+class AccumulateGrad(Node):
+    """Adds the gradient that reaches a leaf into the leaf's ``.grad``: where every path ends."""
+
+    _name = "torch::autograd::AccumulateGrad"
+
+    def __init__(self, variable):
+        self.variable = variable
+        self._input_meta = ((variable._data.shape, variable._data.dtype),)
+
+    def _apply(self, grads):
+        from .._tensor import Tensor
+
+        var, g = self.variable, grads[0]
+        if var._hooks:
+            g = run_tensor_hooks(var._hooks.values(), g)
+        if grad_mode._state.enabled:  # create_graph: keep the gradient's own graph
+            g = g if isinstance(g, Tensor) else Tensor._wrap(g)
+            var._grad = g if var._grad is None else var._grad + g
+        elif var._grad is None:
+            var._grad = Tensor._wrap(np.array(g, dtype=var._data.dtype, copy=True))
+        else:
+            var._grad._data += g
+            var._grad._vc[0] += 1
+        return ()
+
+
+def run_tensor_hooks(hooks, g):
+    """Run tensor hooks ``hook(grad) -> new grad or None`` in registration order."""
+    from .._tensor import Tensor
+
+    as_tensor = isinstance(g, Tensor)
+    for hook in list(hooks):
+        result = hook(g if as_tensor else Tensor._wrap(g))
+        if result is not None:
+            g = result if as_tensor else result._data
+    return g
+
+
+def accumulate_grad_node(tensor):
+    """The leaf's AccumulateGrad node, shared by every operation that uses the leaf."""
+    node = tensor._accumulator() if tensor._accumulator is not None else None
+    if node is None:
+        node = AccumulateGrad(tensor)
+        tensor._accumulator = weakref.ref(node)
+    return node
