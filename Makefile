@@ -2,7 +2,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: lessons test bench install
+.PHONY: lessons test bench install lessons-run
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -20,3 +20,6 @@ test: $(VENV)/.installed  ## run every test: unit, property, parity with PyTorch
 
 bench: $(VENV)/.installed  ## time pedagrad beside PyTorch on this machine
 	$(PY) benchmarks/run.py
+
+lessons-run: $(VENV)/.installed  ## re-execute every lesson and save it with its outputs
+	$(PY) tools/execute_lessons.py

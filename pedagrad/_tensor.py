@@ -10,7 +10,6 @@ import numpy as np
 
 from . import _dtype
 from ._size import Size
-from .autograd.graph import _add_hook
 
 _NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -24,8 +23,13 @@ _NON_LEAF_GRAD_WARNING = (
 class Tensor:
     """An n-dimensional array that can record the operations applied to it."""
 
-    __slots__ = ("_data", "_requires_grad", "_grad", "_grad_fn", "_vc", "_base", "_hooks",
-                 "_accumulator", "_output_nr", "_retains_grad", "__weakref__")
+    # the attributes every tensor sets; rarer ones fall back to the class defaults below
+    __slots__ = ("_data", "_requires_grad", "_grad", "_grad_fn", "_vc", "__dict__", "__weakref__")
+    _base = None  # the tensor whose memory this view shares
+    _hooks = None  # tensor hooks of a leaf, {key: hook}
+    _accumulator = None  # weakref to the leaf's AccumulateGrad node
+    _output_nr = 0  # which output of grad_fn this tensor is
+    _retains_grad = False
     __array_ufunc__ = None  # numpy defers to Tensor's operators: np.float64(2) * t is a Tensor
 
     def __init__(self, data=()):
@@ -35,8 +39,12 @@ class Tensor:
     @staticmethod
     def _wrap(data, requires_grad=False, grad_fn=None, vc=None):
         """A new Tensor around ``data`` (no copy)."""
-        t = object.__new__(Tensor)
-        _init(t, data if type(data) is np.ndarray else np.asarray(data), requires_grad, grad_fn, vc)
+        t = _new(Tensor)
+        t._data = data if type(data) is np.ndarray else np.asarray(data)
+        t._requires_grad = requires_grad
+        t._grad = None
+        t._grad_fn = grad_fn
+        t._vc = [0] if vc is None else vc
         return t
 
     # -- what it holds ----------------------------------------------------------------------
@@ -164,6 +172,8 @@ class Tensor:
         node = self._grad_fn
         if node._tensor_pre_hooks is None:
             node._tensor_pre_hooks = {}
+        from .autograd.graph import _add_hook
+
         holder = _HookSlot(node._tensor_pre_hooks.setdefault(self._output_nr, {}))
         return _add_hook(holder, "hooks", hook)
 
@@ -275,11 +285,9 @@ def _init(t, data, requires_grad=False, grad_fn=None, vc=None):
     t._grad = None
     t._grad_fn = grad_fn
     t._vc = [0] if vc is None else vc
-    t._base = None
-    t._hooks = None
-    t._accumulator = None
-    t._output_nr = 0
-    t._retains_grad = False
+
+
+_new = object.__new__
 
 
 def _rebuild(data, requires_grad):

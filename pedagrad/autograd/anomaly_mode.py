@@ -1,4 +1,8 @@
-"""Anomaly detection: name the operation whose backward produced NaN or infinity."""
+"""Anomaly detection: name the operation whose backward produced NaN."""
+import warnings
+
+_COST_WARNING = ("Anomaly Detection has been enabled. This mode will increase the runtime and "
+                 "should only be enabled for debugging.")
 
 
 class _State:
@@ -39,6 +43,7 @@ class detect_anomaly:
         self.check_nan = check_nan
 
     def __enter__(self):
+        warnings.warn(_COST_WARNING, UserWarning, stacklevel=2)
         self._prev = (_state.enabled, _state.check_nan)
         _state.enabled, _state.check_nan = True, self.check_nan
 

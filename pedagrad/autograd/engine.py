@@ -17,6 +17,8 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 
+from .._ops._dual import cast, dtype_of, sum_to
+from .._tensor import Tensor
 from . import anomaly_mode, grad_mode
 from .function import edge
 from .graph import AccumulateGrad, Node, run_tensor_hooks
@@ -57,8 +59,6 @@ def topological_order(roots):
 
 def _fit(node, i, g, meta):
     """Sum a broadcast gradient back to the input's shape and cast it to the input's dtype."""
-    from .._ops._dual import cast, sum_to, dtype_of
-
     shape, dt = meta
     if g.shape != shape:
         try:
@@ -92,8 +92,6 @@ def _run_pre_hooks(node, grads):
             if grads[nr] is not None:
                 grads[nr] = run_tensor_hooks(hooks.values(), grads[nr])
     if node._retained:
-        from .._tensor import Tensor
-
         for nr, ref in node._retained.items():
             t, g = ref(), grads[nr]
             if t is None or g is None:
@@ -115,7 +113,7 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None, steppin
     arriving there is stored in the slot instead of being accumulated into any leaf.
     """
     order = topological_order([node for node, _ in roots])
-    buffers = {}
+    buffers = {}  # node -> [summed gradient per output of its forward op]
     for (node, nr), g in zip(roots, root_grads):
         _accumulate(buffers, node, nr, g)
     anomaly = anomaly_mode._state.enabled and anomaly_mode._state.check_nan
@@ -126,7 +124,8 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None, steppin
             continue
         outer_mode, state.enabled = state.enabled, create_graph
         try:
-            grads = _run_pre_hooks(node, grads)
+            if node._tensor_pre_hooks or node._retained or node._pre_hooks:
+                grads = _run_pre_hooks(node, grads)
             if capture is not None:
                 for nr, g in enumerate(grads):
                     if (node, nr) in capture:
@@ -134,29 +133,44 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None, steppin
                 if type(node) is AccumulateGrad:
                     continue
             before = _grad_copy(node) if stepping else None
-            outs = node._apply(grads)
-            if len(outs) != len(node.next_functions):
+            if stepping:  # between steps the learner's own numpy settings apply
+                with np.errstate(all="ignore"):
+                    outs = node._apply(grads)
+            else:
+                outs = node._apply(grads)
+            nexts, meta = node.next_functions, node._input_meta
+            if len(outs) != len(nexts):
                 raise RuntimeError(f"Function {node.name()} returned an invalid number of gradients "
-                                   f"- expected {len(node.next_functions)}, but got {len(outs)}")
-            meta = node._input_meta
-            outs = tuple(None if g is None or fn is None else _fit(node, i, g, meta[i])
-                         for i, (g, (fn, _)) in enumerate(zip(outs, node.next_functions)))
+                                   f"- expected {len(nexts)}, but got {len(outs)}")
+            sent = []
+            for i, g in enumerate(outs):
+                fn, nr = nexts[i]
+                if g is None or fn is None:
+                    sent.append(None)
+                    continue
+                shape, dt = meta[i]
+                if g.shape != shape or g.dtype != dt:
+                    g = _fit(node, i, g, meta[i])
+                sent.append(g)
             if node._post_hooks:
                 for hook in list(node._post_hooks.values()):
-                    result = hook(outs, tuple(grads))
+                    result = hook(tuple(sent), tuple(grads))
                     if result is not None:
-                        outs = tuple(result)
+                        sent = list(result)
             if anomaly:
-                _check_anomaly(node, outs)
-            for (fn, nr), g in zip(node.next_functions, outs):
-                if fn is not None and g is not None:
-                    _accumulate(buffers, fn, nr, g)
+                _check_anomaly(node, sent)
+            for (fn, nr), g in zip(nexts, sent):
+                if g is not None:
+                    slots = buffers.get(fn)
+                    if slots is None:
+                        slots = buffers[fn] = [None] * _n_outputs(fn)
+                    slots[nr] = g if slots[nr] is None else slots[nr] + g
             if not retain_graph:
                 node._release()
         finally:
             state.enabled = outer_mode
         if stepping:
-            yield _step(node, grads, outs, before)
+            yield _step(node, grads, sent, before)
 
 
 def _accumulate(buffers, node, nr, g):
@@ -167,8 +181,7 @@ def _accumulate(buffers, node, nr, g):
 
 
 def _n_outputs(node):
-    meta = getattr(node, "_output_meta", None)
-    return len(meta) if meta else 1
+    return len(node._output_meta) if node._output_meta else 1
 
 
 def _grad_copy(node):
@@ -178,8 +191,6 @@ def _grad_copy(node):
 
 
 def _step(node, grads, outs, before):
-    from .._tensor import Tensor
-
     def as_tensor(g):
         return g if g is None or isinstance(g, Tensor) else Tensor._wrap(np.asarray(g))
 
@@ -200,8 +211,6 @@ def _as_tuple(x):
 
 
 def _make_root_grads(outputs, grad_outputs, create_graph):
-    from .._tensor import Tensor
-
     grads = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if g is None:
@@ -238,7 +247,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
     grads = _make_root_grads(outputs, _pad(_as_tuple(grad_tensors), len(outputs)), create_graph)
     if retain_graph is None:
         retain_graph = create_graph
-    collections.deque(execute(_roots(outputs), grads, retain_graph, create_graph), maxlen=0)
+    with np.errstate(all="ignore"):
+        collections.deque(execute(_roots(outputs), grads, retain_graph, create_graph), maxlen=0)
 
 
 def backward_steps(tensor, gradient=None, retain_graph=None):
@@ -261,8 +271,6 @@ def _pad(grads, n):
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          allow_unused=None, materialize_grads=False):
     """The gradients of ``outputs`` with respect to ``inputs``, returned (no ``.grad`` is touched)."""
-    from .._tensor import Tensor
-
     outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
     grads = _make_root_grads(outputs, _pad(_as_tuple(grad_outputs), len(outputs)), create_graph)
     if retain_graph is None:
@@ -272,7 +280,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             raise RuntimeError(f"One of the differentiated Tensors does not require grad")
     keys = [edge(t) for t in inputs]
     capture = dict.fromkeys(keys)
-    collections.deque(execute(_roots(outputs), grads, retain_graph, create_graph, capture), maxlen=0)
+    with np.errstate(all="ignore"):
+        collections.deque(execute(_roots(outputs), grads, retain_graph, create_graph, capture),
+                          maxlen=0)
     result = []
     for t, key in zip(inputs, keys):
         g = capture[key]

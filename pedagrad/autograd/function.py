@@ -11,8 +11,9 @@ and ``create_graph=True`` (Tensors, building the graph of the gradient itself).
 """
 import traceback
 
+from .._tensor import Tensor
 from . import anomaly_mode, grad_mode
-from .graph import Node, SavedTensor, accumulate_grad_node
+from .graph import Node, accumulate_grad_node, saved, unpack
 
 
 class _NoGraphCtx:
@@ -35,8 +36,11 @@ def edge(t):
 
 
 def _record_forward_trace(node):
-    if anomaly_mode._state.enabled:
-        node.metadata["traceback_"] = traceback.format_stack()[:-2]
+    node.metadata["traceback_"] = traceback.format_stack()[:-2]
+
+
+_NO_EDGE = (None, 0)
+_wrap = Tensor._wrap
 
 
 class Op(Node):
@@ -48,29 +52,47 @@ class Op(Node):
 
     @classmethod
     def apply(cls, *inputs, **params):
-        from .._tensor import Tensor
-
-        arrays = [t._data if isinstance(t, Tensor) else t for t in inputs]
-        if not (grad_mode._state.enabled
-                and any(isinstance(t, Tensor) and t._requires_grad for t in inputs)):
-            return cls._link_view(Tensor._wrap(cls.forward(_NO_GRAPH, *arrays, **params)), inputs)
+        arrays, record = [], False
+        for t in inputs:
+            if isinstance(t, Tensor):
+                arrays.append(t._data)
+                record = record or t._requires_grad
+            else:
+                arrays.append(t)
+        if not (record and grad_mode._state.enabled):
+            result = _wrap(cls.forward(_NO_GRAPH, *arrays, **params))
+            return cls._link_view(result, inputs) if cls.view else result
         node = cls()
-        node.next_functions = tuple(edge(t) if isinstance(t, Tensor) else (None, 0) for t in inputs)
-        node._input_meta = tuple((a.shape, a.dtype) if isinstance(t, Tensor) else None
-                                 for a, t in zip(arrays, inputs))
+        edges, meta = [], []
+        for t, a in zip(inputs, arrays):
+            if a is t:  # a Python number
+                edges.append(_NO_EDGE)
+                meta.append(None)
+                continue
+            fn = t._grad_fn
+            if fn is not None:
+                edges.append((fn, t._output_nr))
+            else:
+                edges.append((accumulate_grad_node(t), 0) if t._requires_grad else _NO_EDGE)
+            meta.append((a.shape, a.dtype))
+        node.next_functions, node._input_meta = tuple(edges), meta
         out = cls.forward(node, *arrays, **params)
-        result = cls._link_view(Tensor._wrap(out, True, node), inputs)
+        result = _wrap(out, True, node)
+        if cls.view:
+            cls._link_view(result, inputs)
         if node._to_save:
             node._saved = tuple(_pack(a, inputs, arrays, out, result) for a in node._to_save)
-            node._to_save = ()
-        _record_forward_trace(node)
+            del node._to_save
+        if anomaly_mode._state.enabled:
+            _record_forward_trace(node)
         return result
 
-    @classmethod
-    def _link_view(cls, result, inputs):
-        if cls.view and result._data.base is not None:
-            result._vc = inputs[0]._vc
-            result._base = inputs[0]._base if inputs[0]._base is not None else inputs[0]
+    @staticmethod
+    def _link_view(result, inputs):
+        base = inputs[0]
+        if result._data.base is not None:
+            result._vc = base._vc
+            result._base = base._base if base._base is not None else base
         return result
 
     def _apply(self, grads):
@@ -80,11 +102,11 @@ class Op(Node):
 
 def _pack(a, inputs, arrays, out, result):
     if a is out:
-        return SavedTensor(result._data, version_counter=result._vc, is_output=True)
+        return saved(result._data, None, result._vc, True)
     for t, arr in zip(inputs, arrays):
         if a is arr and t is not arr:
-            return SavedTensor(arr, t, t._vc)
-    return SavedTensor(a)
+            return saved(arr, t, t._vc)
+    return saved(a)
 
 
 class BackwardCFunction(Node):
@@ -116,14 +138,13 @@ class BackwardCFunction(Node):
             from .graph import FREED_MESSAGE
 
             raise RuntimeError(FREED_MESSAGE)
-        return tuple(None if s is None else s.unpack(self, True) for s in self._saved)
+        return tuple(None if e is None else unpack(e, self, True) for e in self._saved)
 
     @property
     def needs_input_grad(self):
         return self._needs_input_grad
 
     def _apply(self, grads):
-        from .._tensor import Tensor
         from .._creation import zeros
 
         wrapped = []
@@ -185,8 +206,6 @@ class Function(metaclass=_FunctionMeta):
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        from .._tensor import Tensor
-
         node = cls._backward_cls()
         tensors = [a for a in args if isinstance(a, Tensor)]
         node._arg_is_tensor = tuple(isinstance(a, Tensor) for a in args)
@@ -211,7 +230,8 @@ class Function(metaclass=_FunctionMeta):
             results.append(r)
         node._saved = tuple(_pack_custom(t, outs, results) for t in node._to_save)
         node._to_save = ()
-        _record_forward_trace(node)
+        if anomaly_mode._state.enabled:
+            _record_forward_trace(node)
         return results[0] if single else tuple(results)
 
 
@@ -220,8 +240,8 @@ def _pack_custom(t, outs, results):
         return None
     for o, r in zip(outs, results):
         if t is o and r is not o:
-            return SavedTensor(r._data, version_counter=r._vc, is_output=True)
-    return SavedTensor(t._data, t, t._vc)
+            return saved(r._data, None, r._vc, True)
+    return saved(t._data, t, t._vc)
 
 
 class FunctionCtx(BackwardCFunction):

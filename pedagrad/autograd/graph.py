@@ -11,6 +11,7 @@ import weakref
 
 import numpy as np
 
+from .._tensor import Tensor
 from . import grad_mode
 
 FREED_MESSAGE = (
@@ -49,48 +50,43 @@ def _add_hook(owner, attr, fn):
     return RemovableHandle(hooks, key)
 
 
-class SavedTensor:
-    """One tensor a node saved for backward, with the version it had when saved.
+def saved(data, tensor=None, version_counter=None, is_output=False):
+    """One value a node saved for backward: ``(data, tensor, version_counter, version, is_output)``.
 
-    Inputs are kept as the tensor itself; the node's own output is kept as its array only (the
-    output refers to the node, so keeping it would make a cycle) and rebuilt on unpacking, as
-    PyTorch does.
+    Inputs are kept as the tensor itself, with the version it had when saved; the node's own
+    output is kept as its array only (the output refers to the node, so keeping it would make a
+    cycle) and rebuilt on unpacking, as PyTorch does. Plain numbers and arrays have no version.
     """
+    return (data, tensor, version_counter,
+            version_counter[0] if version_counter is not None else 0, is_output)
 
-    __slots__ = ("data", "tensor", "version_counter", "version", "is_output")
 
-    def __init__(self, data, tensor=None, version_counter=None, is_output=False):
-        self.data, self.tensor, self.is_output = data, tensor, is_output
-        self.version_counter = version_counter
-        self.version = version_counter[0] if version_counter is not None else 0
+def unpack(entry, node, as_tensor):
+    """The saved value: an array for a plain backward, a Tensor when building a graph."""
+    data, tensor, vc, version, is_output = entry
+    if vc is not None and vc[0] != version:
+        raise RuntimeError(_modified_message(entry, node))
+    if not as_tensor or not isinstance(data, np.ndarray):
+        return data
+    if tensor is not None:
+        return tensor
+    return Tensor._wrap(data, True, node, vc) if is_output else Tensor._wrap(data)
 
-    def unpack(self, node, as_tensor):
-        vc = self.version_counter
-        if vc is not None and vc[0] != self.version:
-            raise RuntimeError(self._modified_message(node))
-        if not as_tensor or not isinstance(self.data, np.ndarray):
-            return self.data  # an array for a plain backward; a Python number stays a number
-        from .._tensor import Tensor
 
-        if self.tensor is not None:
-            return self.tensor
-        if self.is_output:
-            return Tensor._wrap(self.data, True, node, vc)
-        return Tensor._wrap(self.data)
-
-    def _modified_message(self, node):
-        kind = _TYPE_NAMES.get(self.data.dtype.name, self.data.dtype.name.capitalize())
-        what = f"[torch.{kind}Tensor [{', '.join(map(str, self.data.shape))}]]"
-        if self.is_output:
-            what += f", which is output 0 of {forward_name(node.name())},"
-        elif self.tensor is not None and self.tensor.grad_fn is not None:
-            what += f", which is output 0 of {forward_name(self.tensor.grad_fn.name())},"
-        return (
-            "one of the variables needed for gradient computation has been modified by an "
-            f"inplace operation: {what} is at version {self.version_counter[0]}; expected version "
-            f"{self.version} instead. Hint: enable anomaly detection to find the operation that "
-            "failed to compute its gradient, with torch.autograd.set_detect_anomaly(True)."
-        )
+def _modified_message(entry, node):
+    data, tensor, vc, version, is_output = entry
+    kind = _TYPE_NAMES.get(data.dtype.name, data.dtype.name.capitalize())
+    what = f"[torch.{kind}Tensor [{', '.join(map(str, data.shape))}]]"
+    if is_output:
+        what += f", which is output 0 of {forward_name(node.name())},"
+    elif tensor is not None and tensor.grad_fn is not None:
+        what += f", which is output 0 of {forward_name(tensor.grad_fn.name())},"
+    return (
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: {what} is at version {vc[0]}; expected version {version} instead. "
+        "Hint: enable anomaly detection to find the operation that failed to compute its "
+        "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."
+    )
 
 
 class Node:
@@ -105,6 +101,7 @@ class Node:
     _pre_hooks = None
     _post_hooks = None
     _metadata = None
+    _output_meta = None  # (shape, dtype) per output, for nodes with several outputs
     saved_names = ()  # how the saved tensors are exposed: _saved_<name>
 
     def name(self):
@@ -140,10 +137,15 @@ class Node:
     @property
     def saved_tensors(self):
         """The saved values: arrays in a plain backward, Tensors when a graph is being built."""
-        if self._saved is None:
+        entries = self._saved
+        if entries is None:
             raise RuntimeError(FREED_MESSAGE)
-        as_tensor = grad_mode._state.enabled
-        return tuple(s.unpack(self, as_tensor) for s in self._saved)
+        if grad_mode._state.enabled:
+            return tuple(unpack(e, self, True) for e in entries)
+        for e in entries:  # the fast path of a plain backward: arrays, after a version check
+            if e[2] is not None and e[2][0] != e[3]:
+                raise RuntimeError(_modified_message(e, self))
+        return tuple(e[0] for e in entries)
 
     def __getattr__(self, attr):
         if attr.startswith("_saved_"):
@@ -151,7 +153,7 @@ class Node:
             if key in self.saved_names:
                 if self._saved is None:
                     raise RuntimeError(FREED_MESSAGE)
-                return self._saved[self.saved_names.index(key)].unpack(self, True)
+                return unpack(self._saved[self.saved_names.index(key)], self, True)
             if key in self.__dict__:
                 return self.__dict__[key]
         raise AttributeError(f"'{self.name()}' object has no attribute '{attr}'")
@@ -175,8 +177,6 @@ class AccumulateGrad(Node):
         self._input_meta = ((variable._data.shape, variable._data.dtype),)
 
     def _apply(self, grads):
-        from .._tensor import Tensor
-
         var, g = self.variable, grads[0]
         if var._hooks:
             g = run_tensor_hooks(var._hooks.values(), g)
@@ -193,8 +193,6 @@ class AccumulateGrad(Node):
 
 def run_tensor_hooks(hooks, g):
     """Run tensor hooks ``hook(grad) -> new grad or None`` in registration order."""
-    from .._tensor import Tensor
-
     as_tensor = isinstance(g, Tensor)
     for hook in list(hooks):
         result = hook(g if as_tensor else Tensor._wrap(g))
