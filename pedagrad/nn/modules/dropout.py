@@ -1,0 +1,19 @@
+"""Dropout: zero random elements while training, pass everything in eval mode."""
+from .. import functional as F
+from .module import Module
+
+
+class Dropout(Module):
+    """In training, each element is zeroed with probability p and the rest scaled by 1/(1 − p)."""
+
+    def __init__(self, p=0.5, inplace=False):
+        super().__init__()
+        if not 0 <= p <= 1:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p, self.inplace = p, inplace
+
+    def forward(self, input):
+        return F.dropout(input, self.p, self.training, self.inplace)
+
+    def extra_repr(self):
+        return f"p={self.p}, inplace={self.inplace}"
