@@ -74,9 +74,31 @@ def mlp_training_step(lib):
     return step
 
 
+def digits_epoch(lib):
+    """One epoch of the digits MLP (64→128→10, Adam, batch 64, shuffled): the lessons' workload."""
+    from pedagrad.datasets import digits_splits
+
+    train, _ = digits_splits()
+    X, y = (lib.tensor(t.numpy()) for t in train.tensors)
+    loader = lib.utils.data.DataLoader(lib.utils.data.TensorDataset(X, y), batch_size=64, shuffle=True)
+    model = lib.nn.Sequential(lib.nn.Linear(64, 128), lib.nn.ReLU(), lib.nn.Linear(128, 10))
+    optimizer = lib.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = lib.nn.CrossEntropyLoss()
+
+    def epoch():
+        for xb, yb in loader:
+            loss = loss_fn(model(xb), yb)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+
+    return epoch
+
+
 WORKLOADS = [
     ("(a) chain of 1,000 ops on 4x4, fwd+bwd", chain_of_small_ops, 1.0),
     ("(b) MLP 64-128-128-10 training step, batch 64", mlp_training_step, 1.5),
+    ("(c) one epoch of the digits MLP (1,438 images)", digits_epoch, 1.5),
 ]
 
 

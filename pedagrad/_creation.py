@@ -20,24 +20,64 @@ def _finish(a, requires_grad):
     return t
 
 
-def _infer(data):
-    """A numpy array of ``data`` with the dtype torch would give it."""
+def _infer(data, dtype=None):
+    """A numpy array of ``data`` with ``dtype``, or else the dtype torch would give it."""
     if isinstance(data, np.ndarray):
         _dtype.from_numpy_dtype(data.dtype)
-        return np.array(data, copy=True)
+        return np.array(data, dtype=None if dtype is None else dtype.np, copy=True)
     if isinstance(data, Tensor):
-        return data._data.copy()
-    a = np.array(_unwrap(data))
-    if a.dtype == object:
-        raise TypeError(f"Could not infer dtype of {type(data).__name__}: tensor() takes numbers, "
-                        "nested lists of numbers, numpy arrays or tensors")
-    if a.dtype.kind == "f":
-        return a.astype(_dtype.get_default_dtype().np)
-    if a.dtype.kind in "iu":
-        return a.astype(np.int64)
-    if a.dtype.kind == "b":
-        return a
-    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+        return np.array(data._data, dtype=None if dtype is None else dtype.np, copy=True)
+    dtype = dtype or _scalar_type(data)
+    try:  # straight from the Python numbers to dtype (1e300 becomes inf in float32, silently)
+        with np.errstate(over="ignore"):
+            return np.array(_unwrap(data), dtype=dtype.np)
+    except ValueError:
+        _check_lengths(data, _first_lengths(data))
+        raise
+
+
+def _scalar_type(data):
+    """torch's dtype for ``data``: a Python float is the default float type, an int int64, a bool
+    bool; numpy values and tensors keep their dtype; a list promotes the dtypes of its items."""
+    if isinstance(data, (np.ndarray, np.generic)):  # before float: np.float64 is a float
+        return _dtype.from_numpy_dtype(data.dtype)
+    if isinstance(data, bool):
+        return _dtype.bool_
+    if isinstance(data, int):
+        return _dtype.int64
+    if isinstance(data, float):
+        return _dtype.get_default_dtype()
+    if isinstance(data, Tensor):
+        return data.dtype
+    if isinstance(data, str):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    if not isinstance(data, (list, tuple)):
+        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
+    if not data:
+        return _dtype.get_default_dtype()
+    kinds = {type(d) for d in data}
+    if kinds <= {float} or kinds <= {int}:  # the common case, decided without recursing
+        return _scalar_type(data[0])
+    return _dtype._widest([_scalar_type(d) for d in data])
+
+
+def _first_lengths(data):
+    """The lengths of ``data``, ``data[0]``, ``data[0][0]``, ...: the shape torch expects."""
+    lengths = []
+    while isinstance(data, (list, tuple)) and data:
+        lengths.append(len(data))
+        data = data[0]
+    return lengths
+
+
+def _check_lengths(data, lengths, dim=0):
+    """torch's error for nested lists of uneven lengths (``[[1, 2], [3]]``)."""
+    if dim == len(lengths) or not isinstance(data, (list, tuple)):
+        return
+    if len(data) != lengths[dim]:
+        raise ValueError(f"expected sequence of length {lengths[dim]} at dim {dim} (got {len(data)})")
+    for d in data:
+        _check_lengths(d, lengths, dim + 1)
 
 
 def _unwrap(data):
@@ -67,9 +107,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
                       "sourceTensor.detach().clone() or sourceTensor.detach().clone()"
                       ".requires_grad_(True), rather than torch.tensor(sourceTensor).",
                       UserWarning, stacklevel=2)
-    a = _infer(data)
-    if dtype is not None:
-        a = a.astype(dtype.np)
+    a = _infer(data, dtype)
     if requires_grad and a.dtype.kind != "f":
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
     return _finish(a, requires_grad)

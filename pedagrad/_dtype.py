@@ -5,10 +5,11 @@ import numpy as np
 class dtype:
     """A tensor element type; prints as PyTorch prints it (``torch.float32``)."""
 
-    __slots__ = ("name", "np", "is_floating_point", "itemsize", "_category")
+    __slots__ = ("name", "np", "is_floating_point", "itemsize", "_category", "_kind", "_cpp")
 
-    def __init__(self, name, np_type, category):
+    def __init__(self, name, np_type, category, kind, cpp):
         self.name = name
+        self._kind, self._cpp = kind, cpp  # how torch's C++ errors name it: "Float", "float"
         self.np = np.dtype(np_type)
         self.itemsize = self.np.itemsize
         self._category = category  # 0 bool, 1 integer, 2 floating point
@@ -21,12 +22,12 @@ class dtype:
         return (_by_name, (self.name,))
 
 
-bool_ = dtype("bool", np.bool_, 0)
-uint8 = dtype("uint8", np.uint8, 1)
-int32 = dtype("int32", np.int32, 1)
-int64 = dtype("int64", np.int64, 1)
-float32 = dtype("float32", np.float32, 2)
-float64 = dtype("float64", np.float64, 2)
+bool_ = dtype("bool", np.bool_, 0, "Bool", "bool")
+uint8 = dtype("uint8", np.uint8, 1, "Byte", "unsigned char")
+int32 = dtype("int32", np.int32, 1, "Int", "int")
+int64 = dtype("int64", np.int64, 1, "Long", "long int")
+float32 = dtype("float32", np.float32, 2, "Float", "float")
+float64 = dtype("float64", np.float64, 2, "Double", "double")
 
 ALL = (bool_, uint8, int32, int64, float32, float64)
 _FROM_NUMPY = {d.np: d for d in ALL}
@@ -63,7 +64,7 @@ def get_default_dtype():
 def set_default_dtype(d):
     """Make ``d`` (float32 or float64) the dtype of new floating-point tensors."""
     if d not in (float32, float64):
-        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+        raise TypeError("only floating-point types are supported as the default type")
     _defaults.float = d
 
 

@@ -26,6 +26,7 @@ class Tensor:
     # the attributes every tensor sets; rarer ones fall back to the class defaults below
     __slots__ = ("_data", "_requires_grad", "_grad", "_grad_fn", "_vc", "__dict__", "__weakref__")
     _base = None  # the tensor whose memory this view shares
+    _view_fn = None  # the base's grad_fn when this view was taken
     _hooks = None  # tensor hooks of a leaf, {key: hook}
     _accumulator = None  # weakref to the leaf's AccumulateGrad node
     _output_nr = 0  # which output of grad_fn this tensor is
@@ -104,19 +105,12 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag):
-        flag = bool(flag)
-        if self._grad_fn is not None:
-            if not flag:
-                raise RuntimeError("you can only change requires_grad flags of leaf variables. If "
-                                   "you want to use a computed variable in a subgraph that doesn't "
-                                   "require differentiation use var_no_grad = var.detach().")
-            return
-        if flag and self._data.dtype.kind != "f":
-            raise RuntimeError("only Tensors of floating point dtype can require gradients")
-        self._requires_grad = flag
+        _set_requires_grad(self, flag, "only Tensors of floating point and complex dtype can require "
+                                       "gradients")
 
     def requires_grad_(self, requires_grad=True):
-        self.requires_grad = requires_grad
+        _set_requires_grad(self, requires_grad, "only Tensors of floating point dtype can require "
+                                                "gradients")
         return self
 
     @property
@@ -140,9 +134,17 @@ class Tensor:
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of "
                                 f"type {type(value).__name__}")
             if value._data.shape != self._data.shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(f"attempting to assign a gradient of size '{_list(value.shape)}' to "
+                                   f"a tensor of size '{_list(self.shape)}'. Please ensure that the "
+                                   "gradient and the tensor are the same size")
             if value._data.dtype != self._data.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{value.dtype._cpp}' to a "
+                    f"tensor with grad_dtype '{self.dtype._kind}'. The gradient must match "
+                    "the tensor's grad_dtype (defaults to the tensor's dtype). You can set the "
+                    "tensor's grad_dtype attribute with a specific dtype, or None to allow any dtype. "
+                    "Set grad_dtype with caution. Diverging the dtypes of a tensor and its gradient "
+                    "may break downstream systems that assume they match.")
         self._grad = value
 
     @property
@@ -188,9 +190,7 @@ class Tensor:
 
     def detach(self):
         """The same data, cut from the graph: shares memory and the version counter."""
-        t = Tensor._wrap(self._data, vc=self._vc)
-        t._base = self if self._base is None else self._base
-        return t
+        return Tensor._wrap(self._data, vc=self._vc)
 
     def detach_(self):
         self._grad_fn = None
@@ -270,13 +270,32 @@ class Tensor:
     def __deepcopy__(self, memo):
         if self._grad_fn is not None:
             raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support "
-                               "the deepcopy protocol at the moment.")
+                               "the deepcopy protocol at the moment.  If you were attempting to "
+                               "deepcopy a module, this may be because of a torch.nn.utils.weight_norm "
+                               "usage, see https://github.com/pytorch/pytorch/pull/103001")
         t = type(self).__new__(type(self))
         _init(t, self._data.copy(), self._requires_grad)
         if self._grad is not None:
             t._grad = Tensor._wrap(self._grad._data.copy())
         memo[id(self)] = t
         return t
+
+
+def _list(shape):
+    return f"[{', '.join(map(str, shape))}]"
+
+
+def _set_requires_grad(t, flag, int_message):
+    flag = bool(flag)
+    if t._grad_fn is not None:
+        if not flag:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. If "
+                               "you want to use a computed variable in a subgraph that doesn't "
+                               "require differentiation use var_no_grad = var.detach().")
+        return
+    if flag and t._data.dtype.kind != "f":
+        raise RuntimeError(int_message)
+    t._requires_grad = flag
 
 
 def _init(t, data, requires_grad=False, grad_fn=None, vc=None):

@@ -56,20 +56,15 @@ class _Formatter:
         lo, hi = np.abs(finite).min(), np.abs(finite).max()
         vals = finite.tolist()
         self.int_mode = bool(np.all(finite == np.ceil(finite)))
-        if self.int_mode:
-            if hi / lo > 1000.0 or hi > 1.0e8:
-                self.sci_mode = True
-                widths = [len(f"{v:.{p}e}") for v in vals]
-            else:
-                widths = [len(f"{v:.0f}") + 1 for v in vals]
-        elif hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4:
-            self.sci_mode = True
+        self.sci_mode = (bool(hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4)
+                         if PRINT_OPTS.sci_mode is None else PRINT_OPTS.sci_mode)
+        if self.sci_mode:
             widths = [len(f"{v:.{p}e}") for v in vals]
+        elif self.int_mode:
+            widths = [len(f"{v:.0f}") + 1 for v in vals]  # + 1 for the "." of "2."
         else:
             widths = [len(f"{v:.{p}f}") for v in vals]
         self.max_width = max(self.max_width, *widths)
-        if PRINT_OPTS.sci_mode is not None:
-            self.sci_mode = PRINT_OPTS.sci_mode
 
     def format(self, value):
         p = PRINT_OPTS.precision
@@ -92,7 +87,9 @@ def _vector_str(a, indent, summarize, fmt):
     element_length = fmt.max_width + 2
     per_line = max(1, int(math.floor((PRINT_OPTS.linewidth - indent) / element_length)))
     e = PRINT_OPTS.edgeitems
-    if summarize and a.shape[0] > 2 * e:
+    if summarize and not e:
+        data = ["..."]
+    elif summarize and a.shape[0] > 2 * e:
         data = [fmt.format(v) for v in a[:e].tolist()] + [" ..."] + [fmt.format(v) for v in a[-e:].tolist()]
     else:
         data = [fmt.format(v) for v in a.tolist()]
@@ -121,6 +118,8 @@ def _summarized(a):
         return a
     if a.ndim == 1:
         return np.concatenate((a[:e], a[-e:])) if a.shape[0] > 2 * e else a
+    if not e:
+        return a[(slice(0, 0),) * a.ndim]
     rows = list(range(e)) + list(range(len(a) - e, len(a))) if a.shape[0] > 2 * e else range(len(a))
     return np.stack([_summarized(a[i]) for i in rows])
 
@@ -156,8 +155,11 @@ def tensor_repr(t, prefix="tensor("):
             suffixes.append(f"size={tuple(a.shape)}")
         if dt is not _dtype.get_default_dtype():
             suffixes.append(f"dtype={dt}")
-    elif not default:
-        suffixes.append(f"dtype={dt}")
+    else:
+        if not PRINT_OPTS.edgeitems:
+            suffixes.append(f"size={tuple(a.shape)}")
+        if not default:
+            suffixes.append(f"dtype={dt}")
     if t._grad_fn is not None:
         suffixes.append(f"grad_fn=<{t._grad_fn.name().rsplit('::', 1)[-1]}>")
     elif t._requires_grad:

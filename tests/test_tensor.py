@@ -57,7 +57,7 @@ def test_generator_objects_are_independent_of_the_default_one():
 
 
 def test_bad_data_names_what_was_wrong():
-    with pytest.raises(TypeError, match="Could not infer dtype"):
+    with pytest.raises(RuntimeError, match="Could not infer dtype of object"):
         pg.tensor([object()])
     with pytest.raises(TypeError, match="can't convert np.ndarray of type numpy.complex128"):
         pg.from_numpy(np.ones(2, complex))

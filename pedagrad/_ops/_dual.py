@@ -62,7 +62,15 @@ def exp(a):
 
 
 def sign(a):
-    return np.sign(a) if is_array(a) else a.sign()
+    """−1, 0 or 1; 0 for nan too, as torch's sign (numpy's is nan)."""
+    if not is_array(a):
+        return a.sign()
+    out = np.sign(a)
+    return np.where(np.isnan(out), out.dtype.type(0), out) if out.dtype.kind == "f" else out
+
+
+def isnan(a):
+    return np.isnan(a) if is_array(a) else a.isnan()
 
 
 def permute(g, dims):

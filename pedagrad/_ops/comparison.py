@@ -43,7 +43,7 @@ def logical_not(input):
 
 def _invert(self):
     if self._data.dtype.kind == "f":
-        raise TypeError("~ (bitwise_not) is only for integer and bool tensors, got a float tensor")
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
     return Tensor._wrap(np.invert(self._data))
 
 

@@ -28,8 +28,22 @@ def _operands(a, b):
 
 def _as(x, dt):
     if isinstance(x, Tensor):
-        return x if x._data.dtype == dt.np else x.to(dt)
-    return x
+        if x._data.dtype == dt.np or (x._data.dtype.kind == "f" and dt.is_floating_point):
+            return x  # one float dtype to another happens inside the op: see _promote
+        return x.to(dt)
+    return x.item() if isinstance(x, np.generic) else x  # np.float64(2) counts as a Python number
+
+
+def _promote(a, b):
+    """Two float arrays in the dtype torch computes in: the wider one, except that a dimensioned
+    tensor's dtype beats a 0-d tensor's. Torch converts inside the op, so no ToCopy node is made."""
+    if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)) or a.dtype == b.dtype:
+        return a, b
+    if (a.ndim == 0) != (b.ndim == 0):
+        dt = b.dtype if a.ndim == 0 else a.dtype
+    else:
+        dt = np.promote_types(a.dtype, b.dtype)
+    return a.astype(dt, copy=False), b.astype(dt, copy=False)
 
 
 def _as_float(x):
@@ -37,12 +51,17 @@ def _as_float(x):
     return x if x._data.dtype.kind == "f" else x.to(_dtype.get_default_dtype())
 
 
-def _check_broadcast(a, b):
-    sa, sb = np.shape(a), np.shape(b)
+def broadcast_shapes(sa, sb):
+    """The shape two shapes broadcast to, or torch's error naming the first clash from the right."""
     for i in range(1, min(len(sa), len(sb)) + 1):
         if sa[-i] != sb[-i] and sa[-i] != 1 and sb[-i] != 1:
             raise RuntimeError(f"The size of tensor a ({sa[-i]}) must match the size of tensor b "
                                f"({sb[-i]}) at non-singleton dimension {max(len(sa), len(sb)) - i}")
+    return tuple(np.broadcast_shapes(tuple(sa), tuple(sb)))
+
+
+def _check_broadcast(a, b):
+    broadcast_shapes(np.shape(a), np.shape(b))
 
 
 def _binary(op, a, b, **params):
@@ -65,6 +84,7 @@ class Add(Op):
 
     def forward(ctx, a, b, alpha=1):
         ctx.alpha = alpha
+        a, b = _promote(a, b)
         return a + b if alpha == 1 else a + alpha * b
 
     def backward(ctx, grad):
@@ -78,6 +98,7 @@ class Sub(Op):
 
     def forward(ctx, a, b, alpha=1):
         ctx.alpha = alpha
+        a, b = _promote(a, b)
         return a - b if alpha == 1 else a - alpha * b
 
     def backward(ctx, grad):
@@ -105,6 +126,7 @@ class Mul(Op):
 
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        a, b = _promote(a, b)
         return a * b
 
     def backward(ctx, grad):
@@ -119,8 +141,10 @@ class Div(Op):
     _name = "DivBackward0"
     saved_names = ("self", "other")
 
+    @np.errstate(all="ignore")  # inf and nan arrive silently, as in torch
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        a, b = _promote(a, b)
         return a / b
 
     def backward(ctx, grad):
@@ -135,6 +159,7 @@ class Reciprocal(Op):
     _name = "ReciprocalBackward0"
     saved_names = ("result",)
 
+    @np.errstate(all="ignore")  # inf and nan arrive silently, as in torch
     def forward(ctx, a):
         out = 1 / a
         ctx.save_for_backward(out)
@@ -163,6 +188,7 @@ class Pow(Op):
     _name = "PowBackward0"
     saved_names = ("self",)
 
+    @np.errstate(all="ignore")  # inf and nan arrive silently, as in torch
     def forward(ctx, a, exponent):
         ctx.exponent = exponent
         ctx.save_for_backward(a)
@@ -180,8 +206,9 @@ class PowTensor(Op):
     _name = "PowBackward1"
     saved_names = ("self", "exponent", "result")
 
+    @np.errstate(all="ignore")  # inf and nan arrive silently, as in torch
     def forward(ctx, a, e):
-        out = a ** e
+        out = _power(*_promote(a, e))
         ctx.save_for_backward(a, e, out)
         return out
 
@@ -200,8 +227,9 @@ class RPow(Op):
     _name = "PowBackward2"
     saved_names = ("exponent", "result")
 
+    @np.errstate(all="ignore")  # inf and nan arrive silently, as in torch
     def forward(ctx, e, base):
-        out = np.power(base, e)
+        out = _power(base, e)
         ctx.base = base
         ctx.save_for_backward(e, out)
         return out
@@ -218,17 +246,29 @@ def add(input, other, *, alpha=1):
     return _binary(Add, input, other, alpha=alpha)
 
 
-def sub(input, other, *, alpha=1):
-    """input − alpha · other."""
-    if isinstance(input, Tensor) and input._data.dtype == np.bool_ and getattr(other, "dtype", None) is _dtype.bool_:
+def _check_bool_subtraction(a, b):
+    """torch refuses ``-`` when either side is a bool (a tensor or a Python bool)."""
+    bools = [v._data.dtype == np.bool_ if isinstance(v, Tensor) else isinstance(v, (bool, np.bool_))
+             for v in (a, b)]
+    if all(bools):
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
                            "Use the `^` or `logical_xor()` operator instead.")
+    if any(bools):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you "
+                           "are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+def sub(input, other, *, alpha=1):
+    """input − alpha · other."""
+    if isinstance(other, (Tensor,) + _NUMBER):
+        _check_bool_subtraction(input, other)
     return _binary(Sub, input, other, alpha=alpha)
 
 
 def rsub(input, other, *, alpha=1):
     if not isinstance(other, _NUMBER):
         return NotImplemented
+    _check_bool_subtraction(input, other)
     a, other = _operands(input, other)
     return Rsub.apply(a, other=other, alpha=alpha)
 
@@ -259,6 +299,9 @@ def rdiv(input, other):
 
 def neg(input):
     """−input."""
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                           "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
     return Neg.apply(input)
 
 
@@ -269,6 +312,7 @@ def reciprocal(input):
 
 def pow(input, exponent):
     """input ** exponent; either may be a tensor."""
+    input, exponent = (v.item() if isinstance(v, np.generic) else v for v in (input, exponent))
     if isinstance(input, _NUMBER):
         e = _as_float(exponent) if isinstance(input, float) else exponent
         return RPow.apply(e, base=input)
@@ -277,8 +321,19 @@ def pow(input, exponent):
         return _binary(PowTensor, a, e)
     if not isinstance(exponent, _NUMBER):
         return NotImplemented
-    a = _as_float(input) if isinstance(exponent, float) else input
+    a = _as(input, _dtype.result_type(input, exponent))  # bool ** 2 is int64, int ** 0.5 float32
+    if a._data.dtype.kind in "iu" and isinstance(exponent, int) and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
     return Pow.apply(a, exponent=exponent)
+
+
+def _power(a, e):
+    """a ** e; for integers torch makes a negative power 0, unless the base is 1 or −1."""
+    negative = np.asarray(e) < 0
+    if np.result_type(a, e).kind not in "iu" or not negative.any():
+        return np.power(a, e)
+    out = np.power(a, np.abs(e))  # 1 / a^|e| is a^|e| itself when a is ±1
+    return np.where(negative & (np.abs(a) != 1), 0, out).astype(out.dtype, copy=False)
 
 
 def rpow(input, base):
@@ -293,6 +348,7 @@ class Exp(Op):
     _name = "ExpBackward0"
     saved_names = ("result",)
 
+    @np.errstate(all="ignore")  # inf and nan arrive silently, as in torch
     def forward(ctx, a):
         out = np.exp(a)
         ctx.save_for_backward(out)
@@ -309,6 +365,7 @@ class Log(Op):
     _name = "LogBackward0"
     saved_names = ("self",)
 
+    @np.errstate(all="ignore")  # inf and nan arrive silently, as in torch
     def forward(ctx, a):
         ctx.save_for_backward(a)
         return np.log(a)
@@ -324,6 +381,7 @@ class Sqrt(Op):
     _name = "SqrtBackward0"
     saved_names = ("result",)
 
+    @np.errstate(all="ignore")  # inf and nan arrive silently, as in torch
     def forward(ctx, a):
         out = np.sqrt(a)
         ctx.save_for_backward(out)
@@ -399,7 +457,7 @@ class Sigmoid(Op):
 
 
 class Relu(Op):
-    """out = max(x, 0);  ∂out/∂x = 1 where out > 0, else 0"""
+    """out = max(x, 0);  ∂out/∂x = 0 where out ≤ 0, else 1"""
 
     _name = "ReluBackward0"
     saved_names = ("result",)
@@ -411,7 +469,7 @@ class Relu(Op):
 
     def backward(ctx, grad):
         out, = ctx.saved_tensors
-        return grad * (out > 0)
+        return _dual.where(out <= 0, 0.0, grad)  # a nan passes its gradient, as in torch
 
 
 class Abs(Op):
@@ -435,7 +493,7 @@ class Sign(Op):
     _name = "SignBackward0"
 
     def forward(ctx, a):
-        return np.sign(a)
+        return a.copy() if a.dtype == np.bool_ else _dual.sign(a)
 
     def backward(ctx, grad):
         return grad * 0
@@ -468,7 +526,7 @@ class Maximum(Op):
 
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.maximum(a, b)
+        return np.maximum(*_promote(a, b))
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
@@ -484,7 +542,7 @@ class Minimum(Op):
 
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.minimum(a, b)
+        return np.minimum(*_promote(a, b))
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
@@ -500,7 +558,7 @@ class Where(Op):
 
     def forward(ctx, a, b, condition):
         ctx.save_for_backward(condition)
-        return np.where(condition, a, b)
+        return np.where(condition, *_promote(a, b))
 
     def backward(ctx, grad):
         cond, = ctx.saved_tensors
@@ -527,12 +585,16 @@ for _fn, _name in ((exp, "exp"), (log, "log"), (sqrt, "sqrt"), (tanh, "tanh"),
 @attach()
 def relu(input):
     """max(input, 0)."""
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("Boolean inputs not supported for relu")
     return Relu.apply(input)
 
 
 @attach()
 def abs(input):
     """|input|."""
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
     return Abs.apply(input)
 
 
@@ -572,13 +634,19 @@ def minimum(input, other):
 def where(condition, input, other):
     """``input`` where ``condition`` is True, else ``other``."""
     if not isinstance(condition, Tensor) or condition._data.dtype != np.bool_:
-        raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor "
-                           f"with dtype {getattr(condition, 'dtype', type(condition).__name__)}")
+        kind = condition.dtype._kind if isinstance(condition, Tensor) else type(condition).__name__
+        raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with "
+                           f"dtype {kind}")
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         dt = _dtype.result_type(input, other)
         input = Tensor._wrap(np.asarray(input, dtype=dt.np))
     a, b = _operands(input, other)
-    return Where.apply(a, b, condition=condition._data)
+    try:
+        return Where.apply(a, b, condition=condition._data)
+    except ValueError:  # torch broadcasts condition with input first, then with other
+        broadcast_shapes(broadcast_shapes(condition.shape, np.shape(getattr(a, "_data", a))),
+                         np.shape(getattr(b, "_data", b)))
+        raise
 
 
 attach("where")(lambda self, condition, y: where(condition, self, y))

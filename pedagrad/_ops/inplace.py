@@ -15,9 +15,9 @@ from . import elementwise as ew
 class Fill(Op):
     """out = value everywhere;  ∂out/∂x = 0"""
 
-    _name = "FillBackward0"
+    _name = "FillBackward2"
 
-    def forward(ctx, a, value, name="FillBackward0"):
+    def forward(ctx, a, value, name="FillBackward2"):
         ctx._name = name
         return np.full_like(a, value)
 
@@ -51,8 +51,8 @@ def _write(t, result):
     if np.result_type(src.dtype, dst.dtype) != dst.dtype and src.dtype.kind != dst.dtype.kind:
         from .._dtype import from_numpy_dtype
 
-        raise RuntimeError(f"result type {_kind(from_numpy_dtype(src.dtype))} can't be cast to the "
-                           f"desired output type {_kind(from_numpy_dtype(dst.dtype))}")
+        raise RuntimeError(f"result type {from_numpy_dtype(src.dtype)._kind} can't be cast to the "
+                           f"desired output type {from_numpy_dtype(dst.dtype)._kind}")
     try:
         np.copyto(dst, src, casting="unsafe")
     except ValueError as e:
@@ -63,11 +63,6 @@ def _write(t, result):
         raise RuntimeError(f"output with shape [{', '.join(map(str, dst.shape))}] doesn't match the "
                            f"broadcast shape [{', '.join(map(str, src.shape))}]") from e
     t._vc[0] += 1
-
-
-def _kind(d):
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
-            "bool": "Bool", "uint8": "Byte"}[d.name]
 
 
 def rebase(t, result):
@@ -111,7 +106,7 @@ def mul_(self, other):
 @attach()
 def div_(self, other):
     if self._data.dtype.kind != "f":
-        raise RuntimeError(f"result type Float can't be cast to the desired output type {_kind(self.dtype)}")
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {self.dtype._kind}")
     return inplace(self, ew.div, other)
 
 
@@ -138,7 +133,7 @@ def fill_(self, value):
 class Copy(Op):
     """out = src broadcast to x's shape;  ∂out/∂x = 0,  ∂out/∂src = 1"""
 
-    _name = "CopyBackwards"
+    _name = "torch::autograd::CopyBackwards"
 
     def forward(ctx, a, src):
         return np.broadcast_to(src, a.shape).astype(a.dtype)

@@ -4,8 +4,8 @@ import numpy as np
 
 from .._tensor import Tensor, attach
 from ..autograd.function import Op
-from .elementwise import _operands
-from .shape import Squeeze, UnsafeView, expand, reshape, unsqueeze
+from .elementwise import broadcast_shapes
+from .shape import Squeeze, UnsafeView, contiguous, expand, reshape, squeeze, t, unsqueeze
 
 
 def _dims_str(a):
@@ -71,11 +71,14 @@ def dot(input, other):
     """Σ input·other for two vectors of the same length."""
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
+    if input.dtype is not other.dtype:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {input.dtype._kind} "
+                           f"and {other.dtype._kind}")
     if input.shape[0] != other.shape[0]:
         raise RuntimeError("inconsistent tensor size, expected tensor [{}] and src [{}] to have the "
                            "same number of elements, but got {} and {} elements respectively"
                            .format(input.shape[0], other.shape[0], input.shape[0], other.shape[0]))
-    return Dot.apply(*_operands(input, other))
+    return Dot.apply(input, other)
 
 
 @attach()
@@ -87,7 +90,10 @@ def mv(input, vec):
     if input.shape[1] != vec.shape[0]:
         raise RuntimeError(f"size mismatch, got input ({input.shape[0]}), mat ({_dims_str(input)}), "
                            f"vec ({vec.shape[0]})")
-    return Mv.apply(*_operands(input, vec))
+    if input.dtype is not vec.dtype:
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {vec.dtype._kind}, "
+                           f"{input.dtype._kind}, and {vec.dtype._kind}")
+    return Mv.apply(input, vec)
 
 
 @attach()
@@ -100,37 +106,40 @@ def mm(input, mat2):
     if input.shape[1] != mat2.shape[0]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_dims_str(input)} and "
                            f"{_dims_str(mat2)})")
-    return Mm.apply(*_operands(input, mat2))
+    if input.dtype is not mat2.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{input.dtype._cpp} != {mat2.dtype._cpp}")
+    return Mm.apply(input, mat2)
 
 
 @attach()
 def bmm(input, mat2):
     """A batch of matrix products: (b, n, k) @ (b, k, m) -> (b, n, m)."""
-    if input.ndim != 3 or mat2.ndim != 3:
-        raise RuntimeError("batch1 and batch2 must be 3D tensors")
+    if input.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
     if input.shape[0] != mat2.shape[0] or input.shape[2] != mat2.shape[1]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{input.shape[0]}, {input.shape[2]}] but got: "
                            f"[{mat2.shape[0]}, {mat2.shape[1]}].")
-    return Bmm.apply(*_operands(input, mat2))
+    if input.dtype is not mat2.dtype:
+        raise RuntimeError(f"expected scalar type {input.dtype._kind} but found {mat2.dtype._kind}")
+    return Bmm.apply(input, mat2)
 
 
 @attach()
 def matmul(input, other):
-    """The matrix product for any dims: ``a @ b``. Batch dims broadcast."""
+    """The matrix product for any dims: ``a @ b``. Batch dims broadcast.
+
+    The steps are PyTorch's (aten's ``_matmul_impl``), so ``grad_fn`` chains match torch's.
+    """
     if not isinstance(other, Tensor):
         return NotImplemented
-    if input.ndim == 0 or other.ndim == 0:
-        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
-                           f"{input.ndim}D and {other.ndim}D")
     a, b = input, other
-    k_a, k_b = a.shape[-1], b.shape[-2] if b.ndim > 1 else b.shape[0]
-    if k_a != k_b:
-        if a.ndim == 2 and b.ndim == 1:
-            return mv(a, b)
-        left = _dims_str(a) if a.ndim > 1 else f"1x{a.shape[0]}"
-        right = _dims_str(b) if b.ndim > 1 else f"{b.shape[0]}x1"
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({left} and {right})")
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
+                           f"{a.ndim}D and {b.ndim}D")
     if a.ndim == 1 and b.ndim == 1:
         return dot(a, b)
     if a.ndim == 2 and b.ndim == 1:
@@ -139,23 +148,60 @@ def matmul(input, other):
         return Squeeze.apply(mm(unsqueeze(a, 0), b), dim=0, name="SqueezeBackward4")
     if a.ndim == 2 and b.ndim == 2:
         return mm(a, b)
-    if a.ndim >= 3 and b.ndim <= 2:  # fold the batch into the rows of one matrix product
-        rows = reshape(a, -1, k_a)
-        out = mm(rows, b) if b.ndim == 2 else mv(rows, b)
-        return UnsafeView.apply(out, shape=a.shape[:-1] + (b.shape[-1],) if b.ndim == 2 else a.shape[:-1])
+    if _should_fold(a, b):
+        return _folded(a, b)
     return _batched(a, b)
+
+
+def _should_fold(a, b):
+    """Can one mm/mv do it, with the larger tensor's batch folded into its rows? Torch does so
+    when the smaller tensor needs a gradient, or when the fold needs no copy."""
+    a_larger = a.ndim >= b.ndim
+    big = a._data if a_larger else np.swapaxes(b._data, -1, -2)
+    small = b if a_larger else a
+    if big.ndim < 3 or small.ndim > 2:
+        return False
+    if small.requires_grad:
+        return True
+    if a.ndim == 2:
+        return False
+    if big.size == 0:
+        return True
+    strides = [s // big.itemsize for s in big.strides]
+    return all(strides[i] == strides[i + 1] * big.shape[i + 1] for i in range(big.ndim - 2))
+
+
+def _folded(a, b):
+    """(..., n, k) @ (k, m) as one (batch·n, k) @ (k, m) product; b @ a is done as (aᵀ @ bᵀ)ᵀ."""
+    transpose = b.ndim > a.ndim
+    big = b.mT if transpose else a
+    small = (t(a) if a.ndim == 2 else a) if transpose else b
+    shape = big.shape[:-1]
+    rows = reshape(big, int(np.prod(shape)), big.shape[-1])
+    if small.ndim == 1:
+        return UnsafeView.apply(mv(rows, small), shape=shape)
+    out = UnsafeView.apply(mm(rows, small), shape=shape + (small.shape[1],))
+    return contiguous(out.mT) if transpose else out
 
 
 def _batched(a, b):
     """Broadcast the batch dims, fold them into one, multiply with Bmm, unfold."""
-    a2 = unsqueeze(a, 0) if a.ndim == 1 else a
-    b2 = unsqueeze(b, -1) if b.ndim == 1 else b
-    batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
-    n, k, m = a2.shape[-2], a2.shape[-1], b2.shape[-1]
-    a3 = reshape(expand(a2, batch + (n, k)), -1, n, k)
-    b3 = reshape(expand(b2, batch + (k, m)), -1, k, m)
-    out_shape = batch + ((n,) if a.ndim > 1 else ()) + ((m,) if b.ndim > 1 else ())
-    return UnsafeView.apply(bmm(a3, b3), shape=out_shape)
+    if a.ndim == 3 and b.ndim == 3 and a.shape[0] != b.shape[0]:
+        # a batch of one that needs a gradient is folded instead (see _should_fold)
+        if a.shape[0] == 1 and a.requires_grad:
+            return matmul(squeeze(a, 0), b)
+        if b.shape[0] == 1 and b.requires_grad:
+            return matmul(a, squeeze(b, 0))
+    n, k = (a.shape[-2] if a.ndim > 1 else 1), a.shape[-1]
+    k2, m = (b.shape[-2], b.shape[-1]) if b.ndim > 1 else (b.shape[0], 1)
+    batch = broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    size = int(np.prod(batch))
+    a3 = reshape(expand(a, batch + (n, k)), size, n, k)
+    if b.ndim == 1:
+        b3 = unsqueeze(reshape(expand(b, batch + (k2,)), size, k2), 2)
+        return UnsafeView.apply(squeeze(bmm(a3, b3), -1), shape=batch + (n,))
+    b3 = reshape(expand(b, batch + (k2, m)), size, k2, m)
+    return UnsafeView.apply(bmm(a3, b3), shape=batch + ((n,) if a.ndim > 1 else ()) + (m,))
 
 
 Tensor.__matmul__ = matmul

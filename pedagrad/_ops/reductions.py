@@ -1,8 +1,10 @@
 """Reductions: sum, mean, max/min, var/std, argmax/argmin, and softmax / log_softmax."""
 import collections
+import warnings
 
 import numpy as np
 
+from .. import _dtype
 from .._tensor import Tensor, _dim, attach
 from ..autograd.function import Op
 from . import _dual
@@ -13,8 +15,19 @@ def _dims(dim, ndim):
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, (list, tuple)):
-        return tuple(sorted(_dim(d, ndim) for d in dim)) if dim else tuple(range(ndim))
-    return (_dim(dim, ndim),)
+        dims = [_dim(d, ndim) for d in dim]
+        for d in dims:
+            if dims.count(d) > 1:
+                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        return tuple(sorted(dims)) if dim and ndim else tuple(range(ndim))
+    _dim(dim, ndim)
+    return (dim % ndim,) if ndim else ()  # a 0-d tensor reduces over "dim 0" to itself
+
+
+def _axis(dim, ndim):
+    """One dim as a numpy axis; None for a 0-d tensor, whose only valid dims are 0 and -1."""
+    d = _dim(dim, ndim)
+    return d if ndim else None
 
 
 def _keepdim_shape(shape, dims):
@@ -31,10 +44,10 @@ class Sum(Op):
 
     saved_names = ()
 
-    def forward(ctx, a, dims, keepdim, whole=False):
+    def forward(ctx, a, dims, keepdim, whole=False, dtype=None):
         ctx._name = "SumBackward0" if whole else "SumBackward1"
         ctx.dim, ctx.keepdim, ctx.self_sym_sizes = dims, keepdim, a.shape
-        return a.sum(axis=dims, keepdims=keepdim)
+        return a.sum(axis=dims, keepdims=keepdim, dtype=dtype)
 
     def backward(ctx, grad):
         shape = ctx.self_sym_sizes
@@ -44,11 +57,11 @@ class Sum(Op):
 class Mean(Op):
     """out = (Σ x) / n;  ∂out/∂x = 1/n at every element averaged"""
 
-    def forward(ctx, a, dims, keepdim, whole=False):
+    def forward(ctx, a, dims, keepdim, whole=False, dtype=None):
         ctx._name = "MeanBackward0" if whole else "MeanBackward1"
         ctx.dim, ctx.keepdim, ctx.self_sym_sizes = dims, keepdim, a.shape
         ctx.self_sym_numel = int(np.prod([a.shape[d] for d in dims]))
-        return a.mean(axis=dims, keepdims=keepdim)
+        return a.mean(axis=dims, keepdims=keepdim, dtype=dtype)
 
     def backward(ctx, grad):
         shape = ctx.self_sym_sizes
@@ -68,7 +81,7 @@ class MaxAll(Op):
 
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        hit = a == out
+        hit = (a == out) | (_dual.isnan(a) & _dual.isnan(out))  # a nan maximum is shared by the nans
         return grad * hit / hit.sum()
 
 
@@ -91,12 +104,16 @@ class MaxDim(Op):
 
     def forward(ctx, a, dim, keepdim, indices):
         ctx.dim, ctx.keepdim, ctx.self_sym_sizes = dim, keepdim, a.shape
-        idx = np.expand_dims(indices, dim) if not keepdim else indices
         ctx.save_for_backward(indices)
+        if dim is None:  # a 0-d tensor is its own maximum
+            return a.copy()
+        idx = np.expand_dims(indices, dim) if not keepdim else indices
         out = np.take_along_axis(a, idx, axis=dim)
         return out if keepdim else out.squeeze(dim)
 
     def backward(ctx, grad):
+        if ctx.dim is None:
+            return grad
         indices, = ctx.saved_tensors
         idx = getattr(indices, "_data", indices)
         shape, dim = ctx.self_sym_sizes, ctx.dim
@@ -119,12 +136,14 @@ class Var(Op):
     _name = "VarBackward0"
     saved_names = ("self",)
 
+    @np.errstate(all="ignore")  # inf and nan arrive silently, as in torch
     def forward(ctx, a, dims, correction, keepdim):
         ctx.dim, ctx.correction, ctx.keepdim = dims, correction, keepdim
         ctx.save_for_backward(a)
         n = int(np.prod([a.shape[d] for d in dims]))
-        return (a.var(axis=dims, ddof=correction, keepdims=keepdim) if n > correction
-                else np.full(_reduced_shape(a.shape, dims, keepdim), np.nan, a.dtype))
+        dev = a - a.mean(axis=dims, keepdims=True)
+        # no degrees of freedom left gives inf or nan, as in torch (numpy's var would warn too)
+        return (dev * dev).sum(axis=dims, keepdims=keepdim) / (n - correction if n > correction else 0)
 
     def backward(ctx, grad):
         a, = ctx.saved_tensors
@@ -132,7 +151,8 @@ class Var(Op):
         n = int(np.prod([a.shape[d] for d in dims]))
         if not ctx.keepdim:
             grad = grad.reshape(_keepdim_shape(a.shape, dims))
-        return grad * (2 / (n - ctx.correction)) * (a - a.mean(axis=dims, keepdims=True))
+        # a numpy division: no degrees of freedom (n == correction) gives nan, as in torch
+        return grad * (np.float64(2) / (n - ctx.correction)) * (a - a.mean(axis=dims, keepdims=True))
 
 
 class Std(Op):
@@ -156,16 +176,13 @@ class Std(Op):
         return grad * (a - a.mean(axis=dims, keepdims=True)) / ((n - ctx.correction) * out)
 
 
-def _reduced_shape(shape, dims, keepdim):
-    return _keepdim_shape(shape, dims) if keepdim else tuple(s for i, s in enumerate(shape) if i not in dims)
-
-
 class Softmax(Op):
     """out = eˣ / Σ eˣ along dim;  ∂L/∂x = out · (g − Σ g·out)"""
 
     _name = "SoftmaxBackward0"
     saved_names = ("result",)
 
+    @np.errstate(all="ignore")  # inf and nan arrive silently, as in torch
     def forward(ctx, a, dim):
         ctx.dim = dim
         e = np.exp(a - a.max(axis=dim, keepdims=True))  # shifting by the max keeps exp finite
@@ -184,6 +201,7 @@ class LogSoftmax(Op):
     _name = "LogSoftmaxBackward0"
     saved_names = ("result",)
 
+    @np.errstate(all="ignore")  # inf and nan arrive silently, as in torch
     def forward(ctx, a, dim):
         ctx.dim = dim
         shifted = a - a.max(axis=dim, keepdims=True)
@@ -202,27 +220,21 @@ class LogSoftmax(Op):
 def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Σ of the elements, over all dims or the given ones. Integer and bool sums are int64."""
     dim, keepdim = _resolve(dim, keepdim, axis, keepdims)
-    if dtype is not None:
-        input = input.to(dtype)
-    elif input._data.dtype.kind in "biu":
-        input = input.long()
-    return Sum.apply(input, dims=_dims(dim, input.ndim), keepdim=keepdim, whole=dim is None)
+    if dtype is None and input._data.dtype.kind in "biu":
+        dtype = _dtype.int64
+    return Sum.apply(input, dims=_dims(dim, input.ndim), keepdim=keepdim, whole=dim is None and not keepdim,
+                     dtype=dtype and dtype.np)  # the op converts: no ToCopy node, as in torch
 
 
 @attach()
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """The average of the elements, over all dims or the given ones."""
     dim, keepdim = _resolve(dim, keepdim, axis, keepdims)
-    if dtype is not None:
-        input = input.to(dtype)
-    if input._data.dtype.kind != "f":
+    if dtype is None and input._data.dtype.kind != "f":
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
-                           f"floating point or complex dtype. Got: {_kind_name(input)}")
-    return Mean.apply(input, dims=_dims(dim, input.ndim), keepdim=keepdim, whole=dim is None)
-
-
-def _kind_name(t):
-    return {"int64": "Long", "int32": "Int", "bool": "Bool", "uint8": "Byte"}.get(t.dtype.name, t.dtype.name)
+                           f"floating point or complex dtype. Got: {input.dtype._kind}")
+    return Mean.apply(input, dims=_dims(dim, input.ndim), keepdim=keepdim, whole=dim is None and not keepdim,
+                      dtype=dtype and dtype.np)
 
 
 class _ReturnTypes(collections.namedtuple("_ReturnTypes", ["values", "indices"])):
@@ -250,8 +262,8 @@ def _extreme(input, dim, keepdim, other, all_op, dim_op, arg, result_type, binar
             raise RuntimeError(f"{result_type._op}(): Expected reduction dim to be specified for "
                                "input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
         return all_op.apply(input)
-    d = _dim(dim, input.ndim)
-    indices = arg(input._data, axis=d, keepdims=keepdim)
+    d = _axis(dim, input.ndim)
+    indices = np.asarray(arg(input._data, axis=d, keepdims=keepdim))
     values = dim_op.apply(input, dim=d, keepdim=keepdim, indices=indices)
     return result_type(values, Tensor._wrap(indices.astype(np.int64, copy=False)))
 
@@ -276,59 +288,65 @@ def min(input, dim=None, keepdim=False, *, other=None):
 def argmax(input, dim=None, keepdim=False):
     """The index of the largest element (of the flattened tensor when ``dim`` is None)."""
     if dim is None:
-        return Tensor._wrap(np.int64(np.argmax(input._data)))
-    return Tensor._wrap(np.argmax(input._data, axis=_dim(dim, input.ndim), keepdims=keepdim))
+        return Tensor._wrap(np.argmax(input._data, keepdims=keepdim).astype(np.int64))
+    return Tensor._wrap(np.argmax(input._data, axis=_axis(dim, input.ndim), keepdims=keepdim))
 
 
 @attach()
 def argmin(input, dim=None, keepdim=False):
     """The index of the smallest element (of the flattened tensor when ``dim`` is None)."""
     if dim is None:
-        return Tensor._wrap(np.int64(np.argmin(input._data)))
-    return Tensor._wrap(np.argmin(input._data, axis=_dim(dim, input.ndim), keepdims=keepdim))
+        return Tensor._wrap(np.argmin(input._data, keepdims=keepdim).astype(np.int64))
+    return Tensor._wrap(np.argmin(input._data, axis=_axis(dim, input.ndim), keepdims=keepdim))
 
 
-def _var_args(input, dim, unbiased, keepdim, correction):
+def _var_args(name, input, dim, unbiased, keepdim, correction):
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     if input._data.dtype.kind != "f":
         raise RuntimeError(f"std and var only support floating point and complex dtypes")
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
-    return dict(dims=_dims(dim, input.ndim), correction=correction, keepdim=keepdim)
+    dims = _dims(dim, input.ndim)
+    if int(np.prod([input.shape[d] for d in dims])) - correction <= 0:
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than "
+                      "the reduction factor (input numel divided by output numel).", UserWarning,
+                      stacklevel=3)
+    return dict(dims=dims, correction=correction, keepdim=keepdim)
 
 
 @attach()
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The variance, unbiased (divided by n − 1) unless ``unbiased=False`` or ``correction=0``."""
-    return Var.apply(input, **_var_args(input, dim, unbiased, keepdim, correction))
+    return Var.apply(input, **_var_args("var", input, dim, unbiased, keepdim, correction))
 
 
 @attach()
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The standard deviation, unbiased by default like ``var``."""
-    return Std.apply(input, **_var_args(input, dim, unbiased, keepdim, correction))
+    return Std.apply(input, **_var_args("std", input, dim, unbiased, keepdim, correction))
 
 
-def _float(input, dtype):
+def _float(name, input, dim, dtype):
+    """``input`` in ``dtype``; without one it must be floating point, as torch's kernels need."""
     if dtype is not None:
         return input.to(dtype)
     if input._data.dtype.kind != "f":
-        from .. import _dtype
-
-        return input.to(_dtype.get_default_dtype())
+        last = input.ndim == 0 or dim % input.ndim == input.ndim - 1
+        kernel = "lastdim_kernel_impl" if last else "kernel_impl"
+        raise NotImplementedError(f"\"{name}_{kernel}\" not implemented for '{input.dtype._kind}'")
     return input
 
 
 @attach()
 def softmax(input, dim, dtype=None):
     """eˣ / Σ eˣ along ``dim``: each slice becomes positive and sums to 1."""
-    input = _float(input, dtype)
-    return Softmax.apply(input, dim=_dim(dim, input.ndim))
+    d = _axis(dim, input.ndim)
+    return Softmax.apply(_float("softmax", input, dim, dtype), dim=d)
 
 
 @attach()
 def log_softmax(input, dim, dtype=None):
     """log(softmax(x)), computed stably as x − log Σ eˣ."""
-    input = _float(input, dtype)
-    return LogSoftmax.apply(input, dim=_dim(dim, input.ndim))
+    d = _axis(dim, input.ndim)
+    return LogSoftmax.apply(_float("log_softmax", input, dim, dtype), dim=d)

@@ -1,5 +1,7 @@
 """Shape operations: views (reshape, permute, transpose, squeeze, unsqueeze, expand), joins
 (cat, stack) and copies (clone, dtype conversion). Their backward only moves gradients around."""
+import warnings
+
 import numpy as np
 
 from .. import _dtype
@@ -47,6 +49,12 @@ class View(Op):
         return grad.reshape(ctx.self_sym_sizes)
 
 
+class ReshapeAlias(View):
+    """out = a non-contiguous x seen with another shape (what reshape does when a view works)"""
+
+    _name = "ReshapeAliasBackward0"
+
+
 class UnsafeView(View):
     """out = a contiguous copy seen with another shape (what reshape does when a view can't work)"""
 
@@ -60,7 +68,8 @@ class Alias(Op):
     _name = "AliasBackward0"
     view = True
 
-    def forward(ctx, a):
+    def forward(ctx, a, name="AliasBackward0"):
+        ctx._name = name
         return a.view()
 
     def backward(ctx, grad):
@@ -89,10 +98,10 @@ class Transpose(Op):
 
     def forward(ctx, a, dim0, dim1, name="TransposeBackward0"):
         ctx.dim0, ctx.dim1, ctx._name = dim0, dim1, name
-        return a.swapaxes(dim0, dim1)
+        return a.swapaxes(dim0, dim1) if a.ndim else a.view()  # 0-d: "dims" 0 and -1 are itself
 
     def backward(ctx, grad):
-        return grad.swapaxes(ctx.dim0, ctx.dim1)
+        return grad.swapaxes(ctx.dim0, ctx.dim1) if grad.ndim else grad
 
 
 class Squeeze(Op):
@@ -102,11 +111,13 @@ class Squeeze(Op):
 
     def forward(ctx, a, dim=None, name=None):
         ctx.self_sym_sizes = a.shape
-        ctx._name = name or ("SqueezeBackward0" if dim is None else "SqueezeBackward1")
-        if dim is not None:
-            ctx.dim = dim
-            return a.squeeze(dim) if a.shape[dim] == 1 else a.view()
-        return a.squeeze()
+        ctx._name = name or ("SqueezeBackward0" if dim is None else
+                             "SqueezeBackward1" if isinstance(dim, int) else "SqueezeBackward2")
+        if dim is None or not a.ndim:
+            return a.squeeze()
+        ctx.dim = dim
+        ones = tuple(d for d in ((dim,) if isinstance(dim, int) else dim) if a.shape[d] == 1)
+        return a.squeeze(ones) if ones else a.view()
 
     def backward(ctx, grad):
         return grad.reshape(ctx.self_sym_sizes)
@@ -145,9 +156,9 @@ class Cat(Op):
 
     _name = "CatBackward0"
 
-    def forward(ctx, *arrays, dim):
+    def forward(ctx, *arrays, dim, dtype):
         ctx.dim, ctx.sizes = dim, [a.shape[dim] for a in arrays]
-        return np.concatenate(arrays, axis=dim)
+        return np.concatenate(arrays, axis=dim, dtype=dtype, casting="unsafe")
 
     def backward(ctx, grad):
         bounds = np.cumsum([0] + ctx.sizes)
@@ -160,9 +171,9 @@ class Stack(Op):
 
     _name = "StackBackward0"
 
-    def forward(ctx, *arrays, dim):
+    def forward(ctx, *arrays, dim, dtype):
         ctx.dim = dim
-        return np.stack(arrays, axis=dim)
+        return np.stack(arrays, axis=dim, dtype=dtype, casting="unsafe")
 
     def backward(ctx, grad):
         lead = (slice(None),) * ctx.dim
@@ -213,8 +224,10 @@ def view(input, *shape):
 def reshape(input, *shape):
     """The elements in another shape: a view when possible, else a copy."""
     shape = _infer_shape(_sizes(shape), input.numel())
-    try:
+    if input._data.flags.c_contiguous:
         return View.apply(input, shape=shape)
+    try:
+        return ReshapeAlias.apply(input, shape=shape)
     except ValueError:
         return UnsafeView.apply(Clone.apply(input), shape=shape)
 
@@ -225,6 +238,8 @@ def flatten(input, start_dim=0, end_dim=-1):
     if input.ndim == 0:
         return reshape(input, 1)
     s, e = _dim(start_dim, input.ndim), _dim(end_dim, input.ndim)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if s == e:
         return input
     shape = input.shape
@@ -255,15 +270,27 @@ def t(input):
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
     if input.ndim < 2:
-        return Alias.apply(input)
+        return Alias.apply(input, name="TBackward0")
     return Transpose.apply(input, dim0=0, dim1=1, name="TBackward0")
 
 
 def _T(self):
+    if self.ndim == 0:
+        warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these "
+                      "cases.", UserWarning, stacklevel=2)
+    elif self.ndim != 2:
+        warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+                      "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+                      "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` "
+                      "to reverse the dimensions of a tensor.", UserWarning, stacklevel=2)
     return Permute.apply(self, dims=tuple(reversed(range(self.ndim))))
 
 
 def _mT(self):
+    if self.ndim == 0:
+        warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these "
+                      "cases.", UserWarning, stacklevel=2)
+        return self
     if self.ndim < 2:
         raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
                            f"Got {self.ndim}-D tensor.")
@@ -276,9 +303,15 @@ Tensor.mT = property(_mT)
 
 @attach()
 def squeeze(input, dim=None):
-    """Remove size-1 dims (only ``dim``, when given)."""
+    """Remove size-1 dims (only those of ``dim``, an int or a tuple, when given)."""
     if dim is None:
         return Squeeze.apply(input)
+    if isinstance(dim, (tuple, list)):
+        dims = tuple(_dim(d, input.ndim) for d in dim)
+        for d in dims:
+            if dims.count(d) > 1:
+                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        return Squeeze.apply(input, dim=dims)
     return Squeeze.apply(input, dim=_dim(dim, input.ndim))
 
 
@@ -294,12 +327,13 @@ def expand(input, *sizes):
     sizes = _sizes(sizes)
     lead = len(sizes) - input.ndim
     if lead < 0:
-        raise RuntimeError(f"expand(torch.FloatTensor{{[{', '.join(map(str, input.shape))}]}}, "
+        dims = ", ".join(map(str, input.shape))
+        raise RuntimeError(f"expand(torch.{input.dtype._kind}Tensor{{[{dims}]}}, "
                            f"size=[{', '.join(map(str, sizes))}]): the number of sizes provided "
                            f"({len(sizes)}) must be greater or equal to the number of dimensions in "
                            f"the tensor ({input.ndim})")
     shape = list(sizes)
-    for i, s in enumerate(input.shape):
+    for i, s in reversed(list(enumerate(input.shape))):  # torch reports the last clash first
         want = sizes[lead + i]
         if want == -1:
             shape[lead + i] = s
@@ -326,16 +360,19 @@ def reshape_as(input, other):
     return reshape(input, other.shape)
 
 
-def _promoted(tensors):
-    dt = _dtype.result_type(*tensors)
-    return [t if t.dtype is dt else t.to(dt) for t in tensors]
+def _common_dtype(tensors):
+    """The dtype torch joins tensors in; the op converts inside (no ToCopy node), as torch does."""
+    return _dtype.result_type(*tensors).np
 
 
 def cat(tensors, dim=0):
     """Join tensors along an existing dim; all other sizes must match."""
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     first = tensors[0]
     d = _dim(dim, first.ndim)
     for i, t in enumerate(tensors[1:], 1):
@@ -346,7 +383,7 @@ def cat(tensors, dim=0):
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected "
                                    f"size {first.shape[j]} but got size {t.shape[j]} for tensor "
                                    f"number {i} in the list.")
-    return Cat.apply(*_promoted(tensors), dim=d)
+    return Cat.apply(*tensors, dim=d, dtype=_common_dtype(tensors))
 
 
 concat = concatenate = cat
@@ -362,7 +399,7 @@ def stack(tensors, dim=0):
             raise RuntimeError(f"stack expects each tensor to be equal size, but got "
                                f"[{', '.join(map(str, tensors[0].shape))}] at entry 0 and "
                                f"[{', '.join(map(str, t.shape))}] at entry {i}")
-    return Stack.apply(*_promoted(tensors), dim=_dim(dim, tensors[0].ndim + 1))
+    return Stack.apply(*tensors, dim=_dim(dim, tensors[0].ndim + 1), dtype=_common_dtype(tensors))
 
 
 @attach()

@@ -118,12 +118,14 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None, steppin
         _accumulate(buffers, node, nr, g)
     anomaly = anomaly_mode._state.enabled and anomaly_mode._state.check_nan
     state = grad_mode._state
-    for node in order:
-        grads = buffers.pop(node, None)
-        if grads is None:
-            continue
-        outer_mode, state.enabled = state.enabled, create_graph
-        try:
+    inside = False  # True while this walk has set the grad mode (never across a yield)
+    try:
+        for node in order:
+            grads = buffers.pop(node, None)
+            if grads is None:
+                continue
+            if not inside:  # backward records a graph only with create_graph=True
+                outer, state.enabled, inside = state.enabled, create_graph, True
             if node._tensor_pre_hooks or node._retained or node._pre_hooks:
                 grads = _run_pre_hooks(node, grads)
             if capture is not None:
@@ -132,9 +134,9 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None, steppin
                         capture[(node, nr)] = g
                 if type(node) is AccumulateGrad:
                     continue
-            before = _grad_copy(node) if stepping else None
-            if stepping:  # between steps the learner's own numpy settings apply
-                with np.errstate(all="ignore"):
+            if stepping:
+                before = _grad_copy(node)
+                with np.errstate(all="ignore"):  # between steps the learner's numpy settings apply
                     outs = node._apply(grads)
             else:
                 outs = node._apply(grads)
@@ -144,7 +146,7 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None, steppin
                                    f"- expected {len(nexts)}, but got {len(outs)}")
             sent = []
             for i, g in enumerate(outs):
-                fn, nr = nexts[i]
+                fn = nexts[i][0]
                 if g is None or fn is None:
                     sent.append(None)
                     continue
@@ -163,25 +165,23 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None, steppin
                 if g is not None:
                     slots = buffers.get(fn)
                     if slots is None:
-                        slots = buffers[fn] = [None] * _n_outputs(fn)
+                        slots = buffers[fn] = [None] * (len(fn._output_meta) if fn._output_meta else 1)
                     slots[nr] = g if slots[nr] is None else slots[nr] + g
             if not retain_graph:
                 node._release()
-        finally:
-            state.enabled = outer_mode
-        if stepping:
-            yield _step(node, grads, sent, before)
+            if stepping:
+                state.enabled, inside = outer, False
+                yield _step(node, grads, sent, before)
+    finally:
+        if inside:
+            state.enabled = outer
 
 
 def _accumulate(buffers, node, nr, g):
     slots = buffers.get(node)
     if slots is None:
-        slots = buffers[node] = [None] * _n_outputs(node)
+        slots = buffers[node] = [None] * (len(node._output_meta) if node._output_meta else 1)
     slots[nr] = g if slots[nr] is None else slots[nr] + g
-
-
-def _n_outputs(node):
-    return len(node._output_meta) if node._output_meta else 1
 
 
 def _grad_copy(node):
@@ -244,11 +244,12 @@ def _roots(outputs):
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
     """Compute the gradient of ``tensors`` with respect to the graph's leaves into their ``.grad``."""
     outputs = _as_tuple(tensors)
+    roots = _roots(outputs)
     grads = _make_root_grads(outputs, _pad(_as_tuple(grad_tensors), len(outputs)), create_graph)
     if retain_graph is None:
         retain_graph = create_graph
     with np.errstate(all="ignore"):
-        collections.deque(execute(_roots(outputs), grads, retain_graph, create_graph), maxlen=0)
+        collections.deque(execute(roots, grads, retain_graph, create_graph), maxlen=0)
 
 
 def backward_steps(tensor, gradient=None, retain_graph=None):
@@ -260,8 +261,9 @@ def backward_steps(tensor, gradient=None, retain_graph=None):
             print(step.node.name(), step.grad_inputs)
     """
     outputs = (tensor,)
+    roots = _roots(outputs)
     grads = _make_root_grads(outputs, (gradient,), False)
-    return execute(_roots(outputs), grads, bool(retain_graph), False, stepping=True)
+    return execute(roots, grads, bool(retain_graph), False, stepping=True)
 
 
 def _pad(grads, n):
@@ -272,6 +274,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
          allow_unused=None, materialize_grads=False):
     """The gradients of ``outputs`` with respect to ``inputs``, returned (no ``.grad`` is touched)."""
     outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
+    roots = _roots(outputs)
     grads = _make_root_grads(outputs, _pad(_as_tuple(grad_outputs), len(outputs)), create_graph)
     if retain_graph is None:
         retain_graph = create_graph
@@ -281,8 +284,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     keys = [edge(t) for t in inputs]
     capture = dict.fromkeys(keys)
     with np.errstate(all="ignore"):
-        collections.deque(execute(_roots(outputs), grads, retain_graph, create_graph, capture),
-                          maxlen=0)
+        collections.deque(execute(roots, grads, retain_graph, create_graph, capture), maxlen=0)
     result = []
     for t, key in zip(inputs, keys):
         g = capture[key]

@@ -28,11 +28,26 @@ _NO_GRAPH = _NoGraphCtx()
 
 def edge(t):
     """The ``(node, output_nr)`` through which a gradient reaches tensor ``t``."""
+    if t._base is not None:
+        check_view_is_current(t)
     if t._grad_fn is not None:
         return (t._grad_fn, t._output_nr)
     if t._requires_grad:
         return (accumulate_grad_node(t), 0)
     return (None, 0)
+
+
+def check_view_is_current(view):
+    """Refuse a view whose base was changed in place in the graph after the view was taken: its
+    values changed too, and pedagrad (unlike torch) does not rebuild the view's grad_fn."""
+    base = view._base
+    if view._requires_grad and base._grad_fn is not view._view_fn:
+        raise RuntimeError(
+            f"this tensor is a view of a tensor (shape {tuple(base.shape)}) that was changed by an "
+            f"in-place operation ({base._grad_fn.name() if base._grad_fn else 'none'}) after the view "
+            "was taken, so its recorded history is out of date; pedagrad cannot differentiate "
+            "through it. Take the view after the in-place change, or use out-of-place operations "
+            "(y = y * w instead of y.mul_(w)).")
 
 
 def _record_forward_trace(node):
@@ -69,6 +84,8 @@ class Op(Node):
                 edges.append(_NO_EDGE)
                 meta.append(None)
                 continue
+            if t._base is not None:
+                check_view_is_current(t)
             fn = t._grad_fn
             if fn is not None:
                 edges.append((fn, t._output_nr))
@@ -92,7 +109,8 @@ class Op(Node):
         base = inputs[0]
         if result._data.base is not None:
             result._vc = base._vc
-            result._base = base._base if base._base is not None else base
+            result._base = root = base._base if base._base is not None else base
+            result._view_fn = root._grad_fn
         return result
 
     def _apply(self, grads):

@@ -98,8 +98,10 @@ class Module:
 
     def __getattr__(self, name):
         d = self.__dict__
+        if "_parameters" not in d:  # half-built (during unpickling or before __init__ ran)
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
         for store in ("_parameters", "_buffers", "_modules"):
-            if store in d and name in d[store]:
+            if name in d[store]:
                 return d[store][name]
         raise AttributeError(self._missing_message(name))
 

@@ -1,0 +1,305 @@
+"""Mistakes against PyTorch: the same exception type and the same message (and the same warnings)."""
+import copy
+import warnings
+
+import numpy as np
+import pytest
+
+import pedagrad
+from torch_parity import torch  # noqa: F401  (a fixture)
+
+
+def _leaf(lib, data=(1.0, 2.0)):
+    return lib.tensor(list(data), requires_grad=True)
+
+
+def second_backward(lib):
+    y = (_leaf(lib) * _leaf(lib)).sum()
+    y.backward()
+    y.backward()
+
+
+def second_backward_saved_result(lib):
+    y = _leaf(lib).exp().sum()
+    y.backward()
+    y.backward()
+
+
+def saved_exp_modified(lib):
+    e = _leaf(lib).exp()
+    e.add_(1)
+    e.sum().backward()
+
+
+def saved_result_overwritten(lib):
+    e = _leaf(lib, (1.0, 2.0, 3.0)).exp()
+    e[0] = 1.0
+    e.sum().backward()
+
+
+def saved_input_modified(lib):
+    y = _leaf(lib) * 1
+    z = y * y
+    y.add_(1)
+    z.sum().backward()
+
+
+def saved_matrix_modified(lib):
+    w = lib.ones(2, 3)
+    y = lib.tensor([[1.0, 2.0]], requires_grad=True) @ w
+    w.mul_(2)
+    y.sum().backward()
+
+
+def nonleaf_requires_grad_false(lib):
+    (_leaf(lib) * 2).requires_grad = False
+
+
+def with_no_grad_backward(lib):
+    x = _leaf(lib)
+    with lib.no_grad():
+        y = x * 2
+    y.sum().backward()
+
+
+def deepcopy_non_leaf(lib):
+    copy.deepcopy(_leaf(lib) * 2)
+
+
+def assign_grad_of_wrong_size(lib):
+    _leaf(lib).grad = lib.ones(3)
+
+
+def assign_grad_of_wrong_dtype(lib):
+    _leaf(lib).grad = lib.ones(2, dtype=lib.float64)
+
+
+ERRORS = {
+    # autograd
+    "second-backward": second_backward,
+    "second-backward-saved-result": second_backward_saved_result,
+    "backward-non-scalar": lambda lib: (_leaf(lib) * 2).backward(),
+    "backward-gradient-shape": lambda lib: (_leaf(lib) * 2).backward(lib.ones(3)),
+    "backward-no-grad": lambda lib: lib.tensor([1.0, 2.0]).sum().backward(),
+    "backward-int-scalar": lambda lib: lib.tensor([1, 2]).sum().backward(),
+    "backward-non-scalar-no-grad": lambda lib: lib.tensor([1.0, 2.0]).backward(),
+    "backward-under-no_grad": with_no_grad_backward,
+    "inplace-on-leaf": lambda lib: _leaf(lib).add_(1),
+    "inplace-operator-on-leaf": lambda lib: _leaf(lib).__iadd__(1),
+    "inplace-setitem-on-leaf": lambda lib: _leaf(lib).__setitem__(0, 5.0),
+    "inplace-setitem-slice-on-leaf": lambda lib: _leaf(lib).__setitem__(slice(1, None), 5.0),
+    "inplace-setitem-all-on-leaf": lambda lib: _leaf(lib).__setitem__(slice(None), 5.0),
+    "inplace-setitem-list-on-leaf": lambda lib: _leaf(lib).__setitem__([0], 5.0),
+    "setitem-value-too-long": lambda lib: lib.zeros(3).__setitem__(slice(None), lib.ones(2)),
+    "setitem-vector-into-element": lambda lib: lib.zeros(3).__setitem__(0, lib.ones(2)),
+    "setitem-list-value-too-long": lambda lib: lib.zeros(3).__setitem__([0, 1], lib.ones(3)),
+    "setitem-mask-value": lambda lib: lib.zeros(3).__setitem__(lib.zeros(3) > 5, lib.ones(2)),
+    "setitem-a-list": lambda lib: lib.zeros(3).__setitem__(slice(0, 2), [1.0, 2.0]),
+    "setitem-an-array": lambda lib: lib.zeros(3, dtype=lib.float64).__setitem__(0, np.ones(1)),
+    "setitem-float64-expand": lambda lib: lib.zeros(3).__setitem__(0, lib.ones(2, dtype=lib.float64)),
+    "inplace-on-view-of-leaf": lambda lib: _leaf(lib)[0].mul_(2),
+    "saved-result-modified": saved_exp_modified,
+    "saved-input-modified": saved_input_modified,
+    "saved-result-overwritten": saved_result_overwritten,
+    "saved-matrix-modified": saved_matrix_modified,
+    "int-requires-grad": lambda lib: lib.tensor([1, 2], requires_grad=True),
+    "int-requires_grad_": lambda lib: lib.tensor([1, 2]).requires_grad_(),
+    "int-requires_grad-attribute": lambda lib: setattr(lib.tensor([1, 2]), "requires_grad", True),
+    "bool-requires_grad_": lambda lib: lib.tensor([True]).requires_grad_(),
+    "non-leaf-requires-grad-false": nonleaf_requires_grad_false,
+    "retain_grad-without-grad": lambda lib: lib.tensor([1.0]).retain_grad(),
+    "hook-without-grad": lambda lib: lib.tensor([1.0]).register_hook(lambda g: g),
+    "deepcopy-non-leaf": deepcopy_non_leaf,
+    "grad-wrong-size": assign_grad_of_wrong_size,
+    "grad-wrong-dtype": assign_grad_of_wrong_dtype,
+    "grad-not-a-tensor": lambda lib: setattr(_leaf(lib), "grad", [1.0, 2.0]),
+    # conversions
+    "numpy-requires-grad": lambda lib: _leaf(lib).numpy(),
+    "item-many-elements": lambda lib: lib.tensor([1.0, 2.0]).item(),
+    "item-empty": lambda lib: lib.tensor([]).item(),
+    "bool-of-many-elements": lambda lib: bool(lib.tensor([1.0, 2.0])),
+    "len-of-0d": lambda lib: len(lib.tensor(1.0)),
+    "iter-of-0d": lambda lib: iter(lib.tensor(1.0)),
+    "tensor-from-str": lambda lib: lib.tensor([1, "a"]),
+    "tensor-from-None": lambda lib: lib.tensor(None),
+    "tensor-from-object": lambda lib: lib.tensor([1, object()]),
+    "tensor-ragged": lambda lib: lib.tensor([[1, 2], [3]]),
+    "tensor-ragged-deeper": lambda lib: lib.tensor([[[1, 2]], [[3, 4], [5, 6]]]),
+    "set-default-dtype-int": lambda lib: lib.set_default_dtype(lib.int64),
+    # shapes
+    "broadcast": lambda lib: lib.ones(2, 3) + lib.ones(4),
+    "broadcast-3d": lambda lib: lib.ones(3, 1, 5) * lib.ones(4, 6),
+    "broadcast-comparison": lambda lib: lib.ones(2, 3) < lib.ones(2),
+    "broadcast-where": lambda lib: lib.where(lib.ones(3) > 0, lib.ones(3), lib.ones(2)),
+    "broadcast-inplace": lambda lib: lib.ones(3).add_(lib.ones(2, 3)),
+    "mm-shapes": lambda lib: lib.mm(lib.ones(2, 3), lib.ones(4, 5)),
+    "mm-vector": lambda lib: lib.mm(lib.ones(3), lib.ones(3, 2)),
+    "mm-dtypes": lambda lib: lib.mm(lib.ones(2, 3), lib.ones(3, 2, dtype=lib.float64)),
+    "mv-shapes": lambda lib: lib.mv(lib.ones(2, 3), lib.ones(4)),
+    "mv-dtypes": lambda lib: lib.mv(lib.ones(2, 3), lib.ones(3, dtype=lib.float64)),
+    "dot-shapes": lambda lib: lib.dot(lib.ones(3), lib.ones(4)),
+    "dot-dtypes": lambda lib: lib.dot(lib.ones(3), lib.ones(3, dtype=lib.float64)),
+    "dot-matrix": lambda lib: lib.dot(lib.ones(2, 3), lib.ones(3)),
+    "bmm-shapes": lambda lib: lib.bmm(lib.ones(2, 2, 3), lib.ones(3, 3, 4)),
+    "bmm-dims": lambda lib: lib.bmm(lib.ones(2, 3), lib.ones(3, 4)),
+    "bmm-dtypes": lambda lib: lib.bmm(lib.ones(1, 2, 3), lib.ones(1, 3, 2, dtype=lib.float64)),
+    "matmul-matrices": lambda lib: lib.ones(2, 3) @ lib.ones(4, 5),
+    "matmul-vectors": lambda lib: lib.ones(3) @ lib.ones(4),
+    "matmul-matrix-vector": lambda lib: lib.ones(2, 3) @ lib.ones(4),
+    "matmul-vector-matrix": lambda lib: lib.ones(3) @ lib.ones(4, 5),
+    "matmul-batch-matrix": lambda lib: lib.ones(2, 2, 3) @ lib.ones(4, 5),
+    "matmul-batches": lambda lib: lib.ones(2, 2, 3) @ lib.ones(2, 4, 5),
+    "matmul-batch-broadcast": lambda lib: lib.ones(2, 2, 3) @ lib.ones(3, 3, 5),
+    "matmul-0d": lambda lib: lib.tensor(2.0) @ lib.ones(3),
+    "matmul-dtypes": lambda lib: lib.ones(2, 3) @ lib.ones(3, 2, dtype=lib.float64),
+    "view-wrong-size": lambda lib: lib.ones(2, 3).view(4),
+    "view-wrong-size-inferred": lambda lib: lib.ones(2, 3).view(4, -1),
+    "view-two-inferred": lambda lib: lib.ones(2, 3).view(-1, -1),
+    "view-non-contiguous": lambda lib: lib.ones(2, 3).t().view(6),
+    "reshape-wrong-size": lambda lib: lib.ones(2, 3).reshape(5),
+    "cat-sizes": lambda lib: lib.cat([lib.ones(2, 3), lib.ones(2, 4)]),
+    "cat-sizes-dim1": lambda lib: lib.cat([lib.ones(2, 3), lib.ones(3, 3)], dim=1),
+    "cat-dims": lambda lib: lib.cat([lib.ones(2, 3), lib.ones(3)]),
+    "cat-empty-list": lambda lib: lib.cat([]),
+    "stack-sizes": lambda lib: lib.stack([lib.ones(2, 3), lib.ones(3, 2)]),
+    "expand-size": lambda lib: lib.ones(2, 3).expand(4, 3),
+    "expand-too-few": lambda lib: lib.ones(2, 3).expand(3),
+    "expand-two-clashes": lambda lib: lib.ones(2, 3).expand(3, 2),
+    "expand-float64-too-few": lambda lib: lib.ones(2, dtype=lib.float64).expand(()),
+    "flatten-start-after-end": lambda lib: lib.ones(2, 3).flatten(1, 0),
+    "cat-0d": lambda lib: lib.cat([lib.ones(2), lib.tensor(1.0)]),
+    "permute-too-few": lambda lib: lib.ones(2, 3).permute(0),
+    "permute-repeated": lambda lib: lib.ones(2, 3).permute(0, 0),
+    "t-of-3d": lambda lib: lib.ones(2, 3, 4).t(),
+    "mT-of-vector": lambda lib: lib.ones(3).mT,
+    # dims
+    "dim-sum": lambda lib: lib.ones(2, 3).sum(2),
+    "dim-negative": lambda lib: lib.ones(2, 3).sum(-3),
+    "dim-tuple": lambda lib: lib.ones(2, 3).sum((0, 4)),
+    "dim-mean": lambda lib: lib.ones(2, 3).mean(3),
+    "dim-softmax": lambda lib: lib.ones(2, 3).softmax(5),
+    "dim-transpose": lambda lib: lib.ones(2, 3).transpose(0, 2),
+    "dim-unsqueeze": lambda lib: lib.ones(2, 3).unsqueeze(3),
+    "dim-squeeze": lambda lib: lib.ones(2, 3).squeeze(-3),
+    "dim-squeeze-tuple": lambda lib: lib.ones(2, 3).squeeze((0, 5)),
+    "squeeze-repeated-dim": lambda lib: lib.ones(1, 3).squeeze((0, -2)),
+    "dim-max": lambda lib: lib.ones(2, 3).max(2),
+    "dim-argmax": lambda lib: lib.ones(2, 3).argmax(-4),
+    "dim-var": lambda lib: lib.ones(2, 3).var(2),
+    "dim-size": lambda lib: lib.ones(2, 3).size(2),
+    "dim-cat": lambda lib: lib.cat([lib.ones(2), lib.ones(2)], dim=1),
+    "dim-stack": lambda lib: lib.stack([lib.ones(2), lib.ones(2)], dim=2),
+    "dim-of-0d": lambda lib: lib.tensor(1.0).sum(1),
+    "dim-of-0d-max": lambda lib: lib.tensor(1.0).max(-2),
+    "dim-repeated": lambda lib: lib.ones(2, 3).sum((1, -1)),
+    # indexing
+    "index-out-of-bounds": lambda lib: lib.ones(2, 3)[2],
+    "index-negative-out-of-bounds": lambda lib: lib.ones(2, 3)[0, -4],
+    "index-after-None": lambda lib: lib.ones(2, 3)[None, 0, 5],
+    "index-after-Ellipsis": lambda lib: lib.ones(2, 3)[..., 7],
+    "index-list-out-of-bounds": lambda lib: lib.ones(2, 3)[[0, 5]],
+    "index-second-list-out-of-bounds": lambda lib: lib.ones(2, 3)[[0, 1], [7, 1]],
+    "index-list-after-slice": lambda lib: lib.ones(2, 3)[:, [0, 5]],
+    "index-tensor-out-of-bounds": lambda lib: lib.ones(2, 3)[lib.tensor([1, -3])],
+    "index-0d-tensor-out-of-bounds": lambda lib: lib.ones(2, 3)[lib.tensor(5)],
+    "index-lists-not-broadcastable": lambda lib: lib.ones(2, 3)[[0, 1, 0], [0, 1]],
+    "index-too-many": lambda lib: lib.ones(2, 3)[0, 0, 0],
+    "index-float-tensor": lambda lib: lib.ones(2, 3)[lib.tensor([0.0])],
+    "index-mask-shape": lambda lib: lib.ones(2, 3)[lib.tensor([True, False, True])],
+    "index-mask-shape-checked-last": lambda lib: lib.ones(4, 3, 3)[:, lib.ones(4) > 0, 5::2],
+    "index-mask-shape-after-slice": lambda lib: lib.ones(2, 3)[:, lib.tensor([True, False])],
+    # dtypes and arguments
+    "mean-of-int": lambda lib: lib.tensor([1, 2]).mean(),
+    "std-of-int": lambda lib: lib.tensor([1, 2]).std(),
+    "clamp-without-bounds": lambda lib: lib.clamp(lib.ones(2)),
+    "where-float-condition": lambda lib: lib.where(lib.ones(2), lib.ones(2), lib.ones(2)),
+    "subtract-bools": lambda lib: lib.tensor([True]) - lib.tensor([False]),
+    "subtract-a-bool": lambda lib: lib.ones(2) - lib.tensor([True, False]),
+    "subtract-from-a-bool": lambda lib: lib.tensor([True]) - 1,
+    "subtract-True": lambda lib: lib.tensor([1, 2]) - True,
+    "True-minus-tensor": lambda lib: True - lib.ones(2),
+    "negate-bool": lambda lib: -lib.tensor([True]),
+    "abs-of-bool": lambda lib: lib.tensor([True]).abs(),
+    "relu-of-bool": lambda lib: lib.tensor([True]).relu(),
+    "softmax-of-int": lambda lib: lib.tensor([[1, 2]]).softmax(0),
+    "softmax-of-int-last-dim": lambda lib: lib.tensor([[1, 2]]).softmax(-1),
+    "log_softmax-of-bool": lambda lib: lib.tensor([True]).log_softmax(0),
+    "int-to-negative-power": lambda lib: lib.tensor([1, 2]) ** -1,
+    "div_-of-int": lambda lib: lib.tensor([1, 2]).div_(2),
+    "add_-float-to-int": lambda lib: lib.tensor([1, 2]).add_(1.5),
+    "invert-float": lambda lib: ~lib.tensor([1.0]),
+    "arange-zero-step": lambda lib: lib.arange(0, 5, 0),
+    "max-of-empty": lambda lib: lib.tensor([]).max(),
+    "add-a-list": lambda lib: lib.ones(2) + [1, 2],
+}
+
+
+def _error(fn, lib):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(Exception) as info:
+            fn(lib)
+    return info.value
+
+
+def _params(table):
+    """The table's rows as pytest params named by their keys (a row may be a pytest.param already)."""
+    return [pytest.param(*row.values, marks=row.marks, id=key) if isinstance(row, tuple)
+            else pytest.param(row, id=key) for key, row in table.items()]
+
+
+@pytest.mark.parametrize("mistake", _params(ERRORS))
+def test_same_error(torch, mistake):
+    expected = _error(mistake, torch)
+    got = _error(mistake, pedagrad)
+    assert type(got) is type(expected)
+    assert str(got) == str(expected)
+
+
+def _warnings(fn, lib):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fn(lib)
+    return caught
+
+
+def non_leaf_grad(lib):
+    y = _leaf(lib) * 2
+    y.sum().backward()
+    return y.grad
+
+
+WARNINGS = {
+    "grad-of-non-leaf": non_leaf_grad,
+    ".T-of-0d": lambda lib: lib.tensor(1.0).T,
+    ".T-of-vector": lambda lib: lib.ones(3).T,
+    ".T-of-3d": lambda lib: lib.ones(2, 3, 4).T,
+    ".mT-of-0d": lambda lib: lib.tensor(1.0).mT,
+    "tensor-of-tensor": lambda lib: lib.tensor(lib.ones(2)),
+    "std-of-one-element": lambda lib: lib.ones(1).std(),
+    "var-without-degrees-of-freedom": lambda lib: lib.var(lib.ones(2, 3), 1, correction=3),
+}
+
+
+@pytest.mark.parametrize("action", WARNINGS.values(), ids=WARNINGS.keys())
+def test_same_warning(torch, action):
+    """Same category and text (torch appends where in its C++ it warned: that part is left out),
+    reported at the line of the learner's code."""
+    was = torch.is_warn_always_enabled()
+    torch.set_warn_always(True)  # torch warns only once per process otherwise
+    try:
+        expected = _warnings(action, torch)
+    finally:
+        torch.set_warn_always(was)
+    got = _warnings(action, pedagrad)
+    assert len(got) == len(expected) == 1
+    assert got[0].category is expected[0].category
+    assert str(got[0].message) == str(expected[0].message).split(" (Triggered internally")[0]
+    assert got[0].filename == expected[0].filename == __file__
+
+
+@pytest.mark.parametrize("action", [lambda lib: _leaf(lib).grad, lambda lib: lib.ones(2, 3).T,
+                                    lambda lib: (_leaf(lib) * 2).retain_grad()],
+                         ids=["grad-of-leaf", ".T-of-matrix", "retain_grad"])
+def test_no_warning(torch, action):
+    assert _warnings(action, torch) == _warnings(action, pedagrad) == []

@@ -1,0 +1,417 @@
+"""Every op against PyTorch: values, dtype, the grad_fn graph, gradients and the printout.
+
+Each case is ``f(lib, *tensors)``, run once with ``lib = pedagrad`` and once with ``lib = torch``
+on the same seeded inputs.
+"""
+import numpy as np
+import pytest
+
+import pedagrad
+from torch_parity import graph_names, to_numpy, torch  # noqa: F401  (torch is a fixture)
+
+RTOL = {np.float64: 1e-10, np.float32: 1e-5}
+
+
+def case(fn, *shapes, id, low=None, dtype=np.float64, grads=None, marks=()):
+    """A table row: ``fn(lib, *inputs)`` on inputs of ``shapes`` (uniform in [low, 2] if low is set).
+
+    ``dtype`` and ``grads`` (does the input require grad? all do by default) may be one per input.
+    """
+    dtypes = dtype if isinstance(dtype, tuple) else (dtype,) * len(shapes)
+    return pytest.param(fn, shapes, low, dtypes, grads or (True,) * len(shapes), id=id, marks=marks)
+
+
+NO_DEGREES_OF_FREEDOM = pytest.mark.filterwarnings("ignore:.*degrees of freedom is <= 0:UserWarning")
+
+
+def written(t, key, value):
+    """``t[key] = value``, as an expression."""
+    t[key] = value
+    return t
+
+
+def with_nans(lib, x):
+    """x with nan where it is not positive."""
+    return lib.where(x > 0, x, x * float("nan"))
+
+
+def binary(name, fn, low=None):
+    """``fn`` on tensor pairs that broadcast in each way torch allows, and on two 0-d tensors."""
+    pairs = [((3, 4), (3, 4)), ((3, 1), (1, 4)), ((4,), (3, 4)), ((3, 4), (4,)), ((), (2, 3)),
+             ((2, 3), ()), ((), ())]
+    return [case(fn, a, b, low=low, id=f"{name}-{a}-{b}") for a, b in pairs]
+
+
+CASES = [
+    *binary("add", lambda lib, x, y: x + y),
+    *binary("sub", lambda lib, x, y: x - y),
+    *binary("mul", lambda lib, x, y: x * y),
+    *binary("div", lambda lib, x, y: x / y, low=0.5),
+    *binary("pow", lambda lib, x, y: x ** y, low=0.5),
+    *binary("maximum", lambda lib, x, y: lib.maximum(x, y)),
+    *binary("minimum", lambda lib, x, y: lib.minimum(x, y)),
+    case(lambda lib, x, y: lib.add(x, y, alpha=2), (3,), (3,), id="add-alpha"),
+    case(lambda lib, x, y: lib.sub(x, y, alpha=3), (3,), (3,), id="sub-alpha"),
+    case(lambda lib, x, y: lib.mul(x, y), (2, 3), (3,), id="torch.mul"),
+    case(lambda lib, x, y: lib.div(x, y), (2, 3), (3,), low=0.5, id="torch.div"),
+    case(lambda lib, x, y: lib.pow(x, y), (2, 3), (3,), low=0.5, id="torch.pow-tensors"),
+    # a Python number on either side
+    case(lambda lib, x: x + 2, (2, 3), id="x+2"),
+    case(lambda lib, x: 2 + x, (2, 3), id="2+x"),
+    case(lambda lib, x: x + 1.5, (2, 3), id="x+1.5"),
+    case(lambda lib, x: x - 2, (2, 3), id="x-2"),
+    case(lambda lib, x: 2 - x, (2, 3), id="2-x"),
+    case(lambda lib, x: 2.5 - x, (), id="2.5-x-0d"),
+    case(lambda lib, x: x * 2, (2, 3), id="x*2"),
+    case(lambda lib, x: 2 * x, (2, 3), id="2*x"),
+    case(lambda lib, x: x * 0.5, (2, 3), id="x*0.5"),
+    case(lambda lib, x: x / 2, (2, 3), id="x/2"),
+    case(lambda lib, x: 2 / x, (2, 3), low=0.5, id="2/x"),
+    case(lambda lib, x: 1.5 / x, (), low=0.5, id="1.5/x-0d"),
+    case(lambda lib, x: x ** 2, (2, 3), id="x**2"),
+    case(lambda lib, x: x ** 3, (2, 3), id="x**3"),
+    case(lambda lib, x: x ** 0.5, (2, 3), low=0.5, id="x**0.5"),
+    case(lambda lib, x: x ** -1, (2, 3), low=0.5, id="x**-1"),
+    case(lambda lib, x: x ** 0, (2, 3), id="x**0"),
+    case(lambda lib, x: 2 ** x, (2, 3), id="2**x"),
+    case(lambda lib, x: 2.5 ** x, (2, 3), id="2.5**x"),
+    case(lambda lib, x: lib.pow(x, 3), (2, 3), id="torch.pow-scalar-exponent"),
+    case(lambda lib, x: lib.pow(2, x), (2, 3), id="torch.pow-scalar-base"),
+    case(lambda lib, x: x.pow(2), (4,), id="Tensor.pow"),
+    case(lambda lib, x: -x, (2, 3), id="neg-operator"),
+    case(lambda lib, x: lib.neg(x), (2, 3), id="neg"),
+    case(lambda lib, x: x.neg(), (), id="neg-0d"),
+    # matrix products
+    case(lambda lib, x, y: lib.dot(x, y), (3,), (3,), id="dot"),
+    case(lambda lib, x, y: lib.mv(x, y), (2, 3), (3,), id="mv"),
+    case(lambda lib, x, y: lib.mm(x, y), (2, 3), (3, 4), id="mm"),
+    case(lambda lib, x, y: lib.bmm(x, y), (2, 2, 3), (2, 3, 4), id="bmm"),
+    case(lambda lib, x, y: x.mm(y), (2, 3), (3, 2), id="Tensor.mm"),
+    case(lambda lib, x, y: x @ y, (3,), (3,), id="matmul-vec-vec"),
+    case(lambda lib, x, y: x @ y, (2, 3), (3,), id="matmul-mat-vec"),
+    case(lambda lib, x, y: x @ y, (3,), (3, 4), id="matmul-vec-mat"),
+    case(lambda lib, x, y: x @ y, (2, 3), (3, 4), id="matmul-mat-mat"),
+    case(lambda lib, x, y: x @ y, (2, 2, 3), (3, 4), id="matmul-batch-mat"),
+    case(lambda lib, x, y: x @ y, (2, 2, 3), (3,), id="matmul-batch-vec"),
+    case(lambda lib, x, y: x @ y, (3,), (2, 3, 4), id="matmul-vec-batch"),
+    case(lambda lib, x, y: x @ y, (2, 3), (2, 3, 4), id="matmul-mat-batch"),
+    case(lambda lib, x, y: x @ y, (2, 2, 3), (2, 3, 4), id="matmul-batch-batch"),
+    case(lambda lib, x, y: x @ y, (2, 1, 2, 3), (3, 3, 4), id="matmul-broadcast-batches"),
+    case(lambda lib, x, y: lib.matmul(x, y), (1, 2, 3), (4, 3, 2), id="torch.matmul-broadcast"),
+    # which path matmul takes depends on what requires grad and on the memory layout
+    case(lambda lib, x, y: x @ y, (3,), (2, 3, 4), grads=(False, True), id="matmul-vec-batch-no-fold"),
+    case(lambda lib, x, y: x @ y, (2, 3), (2, 3, 4), grads=(False, True), id="matmul-mat-batch-no-fold"),
+    case(lambda lib, x, y: x @ y, (2, 2, 3), (3, 4), grads=(True, False), id="matmul-batch-mat-contiguous"),
+    case(lambda lib, x, y: x.transpose(0, 1) @ y, (2, 2, 3), (3, 4), grads=(True, False),
+         id="matmul-strided-batch-mat"),
+    case(lambda lib, x, y: x.transpose(0, 1) @ y, (2, 2, 3), (3,), grads=(True, False),
+         id="matmul-strided-batch-vec"),
+    case(lambda lib, x, y: x @ y, (1, 2, 3), (4, 3, 2), grads=(False, True), id="matmul-broadcast-no-grad"),
+    case(lambda lib, x, y: x @ y, (4, 2, 3), (1, 3, 2), id="matmul-broadcast-right"),
+    case(lambda lib, x, y: x @ y, (2, 3), (3, 4), grads=(False, True), id="mm-one-grad"),
+    # elementwise functions
+    case(lambda lib, x: lib.exp(x), (2, 3), id="exp"),
+    case(lambda lib, x: x.exp(), (), id="exp-0d"),
+    case(lambda lib, x: lib.log(x), (2, 3), low=0.1, id="log"),
+    case(lambda lib, x: lib.sqrt(x), (2, 3), low=0.1, id="sqrt"),
+    case(lambda lib, x: lib.tanh(x), (2, 3), id="tanh"),
+    case(lambda lib, x: lib.sigmoid(x), (2, 3), id="sigmoid"),
+    case(lambda lib, x: x.sigmoid(), (), id="sigmoid-0d"),
+    case(lambda lib, x: lib.relu(x), (3, 4), id="relu"),
+    case(lambda lib, x: lib.abs(x), (3, 4), id="abs"),
+    case(lambda lib, x: abs(x), (3, 4), id="abs-builtin"),
+    case(lambda lib, x: lib.sin(x), (2, 3), id="sin"),
+    case(lambda lib, x: lib.cos(x), (2, 3), id="cos"),
+    case(lambda lib, x: lib.clamp(x, min=-0.5), (3, 4), id="clamp-min"),
+    case(lambda lib, x: lib.clamp(x, max=0.5), (3, 4), id="clamp-max"),
+    case(lambda lib, x: lib.clamp(x, -0.5, 0.5), (3, 4), id="clamp-both"),
+    case(lambda lib, x: x.clamp(min=0), (3, 4), id="Tensor.clamp-int-bound"),
+    case(lambda lib, x: x.clip(-1, 1), (3, 4), id="Tensor.clip"),
+    # reductions
+    case(lambda lib, x: x.sum(), (2, 3, 4), id="sum"),
+    case(lambda lib, x: lib.sum(x, 0), (2, 3, 4), id="sum-dim0"),
+    case(lambda lib, x: x.sum(1, keepdim=True), (2, 3, 4), id="sum-keepdim"),
+    case(lambda lib, x: x.sum(-1), (2, 3, 4), id="sum-negative-dim"),
+    case(lambda lib, x: x.sum((0, 2)), (2, 3, 4), id="sum-tuple-dims"),
+    case(lambda lib, x: x.sum((0, -1), keepdim=True), (2, 3, 4), id="sum-tuple-keepdim"),
+    case(lambda lib, x: x.sum(dim=0), (4,), id="sum-vector-dim"),
+    case(lambda lib, x: x.sum(), (), id="sum-0d"),
+    case(lambda lib, x: x.sum(0), (), id="sum-0d-dim"),
+    case(lambda lib, x: x.mean(-1, keepdim=True), (), id="mean-0d-dim"),
+    case(lambda lib, x: x.max(0).values, (), id="max-0d-dim"),
+    case(lambda lib, x: x.min(-1).indices, (), id="min-0d-dim-indices"),
+    case(lambda lib, x: x.softmax(0), (), id="softmax-0d"),
+    case(lambda lib, x: x.argmax(0), (), id="argmax-0d"),
+    case(lambda lib, x: x.sum(dim=None, keepdim=True), (2, 3), id="sum-all-keepdim"),
+    case(lambda lib, x: x.sum(()), (2, 3), id="sum-empty-dims"),
+    case(lambda lib, x: x.mean(), (2, 3, 4), id="mean"),
+    case(lambda lib, x: lib.mean(x, 1), (2, 3, 4), id="mean-dim"),
+    case(lambda lib, x: x.mean(-2, keepdim=True), (2, 3, 4), id="mean-keepdim"),
+    case(lambda lib, x: x.mean((1, 2)), (2, 3, 4), id="mean-tuple-dims"),
+    case(lambda lib, x: x.mean((-1, 0), keepdim=True), (2, 3, 4), id="mean-tuple-keepdim"),
+    case(lambda lib, x: x.mean(None, True), (2, 3), id="mean-all-keepdim"),
+    case(lambda lib, x: x.max(), (3, 4), id="max"),
+    case(lambda lib, x: x.min(), (3, 4), id="min"),
+    case(lambda lib, x: lib.max(x), (), id="max-0d"),
+    case(lambda lib, x: x.max(0).values, (3, 4), id="max-dim-values"),
+    case(lambda lib, x: x.max(0).indices, (3, 4), id="max-dim-indices"),
+    case(lambda lib, x: x.max(1, keepdim=True)[0], (3, 4), id="max-keepdim-values"),
+    case(lambda lib, x: x.max(-1, keepdim=True)[1], (3, 4), id="max-keepdim-indices"),
+    case(lambda lib, x: lib.min(x, dim=-1).values, (2, 3, 4), id="min-dim-values"),
+    case(lambda lib, x: x.min(1).indices, (2, 3, 4), id="min-dim-indices"),
+    case(lambda lib, x, y: lib.max(x, y), (3, 4), (4,), id="max-of-two-tensors"),
+    case(lambda lib, x: x.var(), (3, 4), id="var"),
+    case(lambda lib, x: x.var(unbiased=False), (3, 4), id="var-biased"),
+    case(lambda lib, x: x.var(1), (3, 4), id="var-dim"),
+    case(lambda lib, x: x.var(0, keepdim=True), (3, 4), id="var-keepdim"),
+    case(lambda lib, x: lib.var(x, dim=-1, unbiased=False, keepdim=True), (3, 4), id="var-all-args"),
+    case(lambda lib, x: x.var((0, 2)), (2, 3, 4), id="var-tuple-dims"),
+    case(lambda lib, x: x.std(), (3, 4), id="std"),
+    case(lambda lib, x: x.std(unbiased=False), (3, 4), id="std-biased"),
+    case(lambda lib, x: lib.std(x, 0), (3, 4), id="std-dim"),
+    case(lambda lib, x: x.std(-1, keepdim=True), (3, 4), id="std-keepdim"),
+    case(lambda lib, x: x.std(dim=1, unbiased=False), (3, 4), id="std-dim-biased"),
+    case(lambda lib, x: x.var(correction=2), (3, 4), id="var-correction"),
+    case(lambda lib, x: x.var(0), (1, 3), marks=NO_DEGREES_OF_FREEDOM, id="var-one-row"),
+    case(lambda lib, x: x.std(), (1,), marks=NO_DEGREES_OF_FREEDOM, id="std-one-element"),
+    case(lambda lib, x: lib.var(x, 1, correction=3), (2, 2), marks=NO_DEGREES_OF_FREEDOM,
+         id="var-correction-too-big"),
+    case(lambda lib, x: x.argmax(), (3, 4), id="argmax"),
+    case(lambda lib, x: lib.argmax(x, 1), (3, 4), id="argmax-dim"),
+    case(lambda lib, x: x.argmax(dim=-1, keepdim=True), (3, 4), id="argmax-keepdim"),
+    case(lambda lib, x: x.argmin(), (3, 4), id="argmin"),
+    case(lambda lib, x: x.argmax(keepdim=True), (3, 4), id="argmax-all-keepdim"),
+    case(lambda lib, x: lib.argmin(x, 0, keepdim=True), (3, 4), id="argmin-keepdim"),
+    case(lambda lib, x: lib.softmax(x, dim=1), (3, 4), id="softmax"),
+    case(lambda lib, x: x.softmax(0), (3, 4), id="softmax-dim0"),
+    case(lambda lib, x: lib.softmax(x, -1), (2, 3, 4), id="softmax-negative-dim"),
+    case(lambda lib, x: lib.log_softmax(x, dim=1), (3, 4), id="log_softmax"),
+    case(lambda lib, x: x.log_softmax(-1), (2, 3, 4), id="log_softmax-negative-dim"),
+    # shapes
+    case(lambda lib, x: x.reshape(4, 3), (3, 4), id="reshape"),
+    case(lambda lib, x: x.reshape(-1), (3, 4), id="reshape-minus-one"),
+    case(lambda lib, x: lib.reshape(x, (2, -1)), (3, 4), id="torch.reshape"),
+    case(lambda lib, x: x.t().reshape(-1), (3, 4), id="reshape-non-contiguous"),
+    case(lambda lib, x: x.transpose(0, 1).reshape(2, 2, 3), (2, 2, 3), id="reshape-strided-view"),
+    case(lambda lib, x: x.expand(3, 4).reshape(3, 2, 2), (3, 1), id="reshape-expanded-view"),
+    case(lambda lib, x: x.expand(2, 3, 4).reshape(6, 4), (3, 4), id="reshape-expanded-copy"),
+    case(lambda lib, x: x[:, 1].reshape(-1), (2, 3, 4), id="reshape-select-copy"),
+    case(lambda lib, x: x.view(2, 6), (3, 4), id="view"),
+    case(lambda lib, x: x.view(-1, 2), (3, 4), id="view-minus-one"),
+    case(lambda lib, x: x.view(()), (1,), id="view-to-0d"),
+    case(lambda lib, x: x.flatten(), (2, 3, 4), id="flatten"),
+    case(lambda lib, x: x.flatten(1), (2, 3, 4), id="flatten-start"),
+    case(lambda lib, x: lib.flatten(x, 0, 1), (2, 3, 4), id="flatten-start-end"),
+    case(lambda lib, x: x.flatten(), (), id="flatten-0d"),
+    case(lambda lib, x: x.flatten(), (4,), id="flatten-1d"),
+    case(lambda lib, x: x.transpose(0, 1), (3, 4), id="transpose"),
+    case(lambda lib, x: lib.transpose(x, -1, 0), (2, 3, 4), id="transpose-negative"),
+    case(lambda lib, x: x.permute(2, 0, 1), (2, 3, 4), id="permute"),
+    case(lambda lib, x: x.transpose(0, -1), (), id="transpose-0d"),
+    case(lambda lib, x: x.squeeze(0), (), id="squeeze-0d-dim"),
+    case(lambda lib, x: lib.permute(x, (1, -1, 0)), (2, 3, 4), id="permute-tuple"),
+    case(lambda lib, x: x.T, (3, 4), id=".T"),
+    case(lambda lib, x: x.mT, (2, 3, 4), id=".mT"),
+    case(lambda lib, x: x.mT, (3, 4), id=".mT-matrix"),
+    case(lambda lib, x: x.t(), (3, 4), id=".t()"),
+    case(lambda lib, x: x.t(), (3,), id=".t()-vector"),
+    case(lambda lib, x: x.squeeze(), (3, 1, 4, 1), id="squeeze"),
+    case(lambda lib, x: x.squeeze(1), (3, 1, 4), id="squeeze-dim"),
+    case(lambda lib, x: x.squeeze(0), (3, 1, 4), id="squeeze-dim-not-one"),
+    case(lambda lib, x: lib.squeeze(x, -1), (3, 4, 1), id="squeeze-negative-dim"),
+    case(lambda lib, x: x.squeeze((0, -1)), (1, 4, 1), id="squeeze-tuple"),
+    case(lambda lib, x: x.squeeze((0, 1)), (1, 4), id="squeeze-tuple-not-one"),
+    case(lambda lib, x: x.unsqueeze(0), (3, 4), id="unsqueeze"),
+    case(lambda lib, x: x.unsqueeze(-1), (3, 4), id="unsqueeze-last"),
+    case(lambda lib, x: lib.unsqueeze(x, -2), (3, 4), id="unsqueeze-negative"),
+    case(lambda lib, x: x.unsqueeze(0), (), id="unsqueeze-0d"),
+    case(lambda lib, x: x.expand(3, 4), (3, 1), id="expand"),
+    case(lambda lib, x: x.expand(2, -1, -1), (3, 4), id="expand-new-dim"),
+    case(lambda lib, x: x.expand(2, 3), (), id="expand-0d"),
+    case(lambda lib, x, y: x.expand_as(y), (4,), (3, 4), id="expand_as"),
+    # indexing
+    case(lambda lib, x: x[1], (3, 4), id="index-int"),
+    case(lambda lib, x: x[-1], (3, 4), id="index-negative-int"),
+    case(lambda lib, x: x[0, 1], (3, 4), id="index-two-ints"),
+    case(lambda lib, x: x[1:], (3, 4), id="index-slice"),
+    case(lambda lib, x: x[::2], (5, 2), id="index-step-slice"),
+    case(lambda lib, x: x[1:3, ::2], (4, 5), id="index-two-slices"),
+    case(lambda lib, x: x[-2:], (4,), id="index-negative-slice"),
+    case(lambda lib, x: x[:], (3, 4), id="index-full-slice"),
+    case(lambda lib, x: x[None], (3, 4), id="index-None"),
+    case(lambda lib, x: x[None, 1], (3, 4), id="index-None-int"),
+    case(lambda lib, x: x[:, None, 1], (3, 4), id="index-slice-None-int"),
+    case(lambda lib, x: x[..., 0], (2, 3, 4), id="index-Ellipsis-int"),
+    case(lambda lib, x: x[...], (3, 4), id="index-Ellipsis"),
+    case(lambda lib, x: x[..., None], (3, 4), id="index-Ellipsis-None"),
+    case(lambda lib, x: x[[0, 2]], (3, 4), id="index-list"),
+    case(lambda lib, x: x[lib.tensor([0, 2, 0])], (3, 4), id="index-tensor-repeated"),
+    case(lambda lib, x: x[lib.tensor([[0, 1], [1, 2]])], (3, 4), id="index-2d-tensor"),
+    case(lambda lib, x: x[[0, 1], [1, 2]], (3, 4), id="index-two-lists"),
+    case(lambda lib, x: x[x > 0], (3, 4), id="index-mask"),
+    case(lambda lib, x: x[lib.tensor([True, False, True])], (3, 4), id="index-row-mask"),
+    case(lambda lib, x: x[1:, [0, 2]], (3, 4), id="index-slice-list"),
+    case(lambda lib, x: x[:, lib.tensor([3, 0])], (3, 4), id="index-slice-tensor"),
+    case(lambda lib, x: x[0, [1, 3]], (3, 4), id="index-int-list"),
+    case(lambda lib, x: x[2], (4,), id="index-vector-to-0d"),
+    # joins, choices, copies
+    case(lambda lib, x, y: lib.cat([x, y]), (2, 3), (4, 3), id="cat"),
+    case(lambda lib, x, y: lib.cat((x, y), dim=1), (2, 3), (2, 1), id="cat-dim1"),
+    case(lambda lib, x, y, z: lib.cat([x, y, z], -1), (2, 3), (2, 2), (2, 1), id="cat-three-negative"),
+    case(lambda lib, x, y: lib.stack([x, y]), (2, 3), (2, 3), id="stack"),
+    case(lambda lib, x, y: lib.stack((x, y), dim=1), (2, 3), (2, 3), id="stack-dim1"),
+    case(lambda lib, x, y: lib.stack([x, y], -1), (2, 3), (2, 3), id="stack-negative"),
+    case(lambda lib, x, y: lib.stack([x, y]), (), (), id="stack-0d"),
+    case(lambda lib, x, y: lib.where(x > 0, x, y), (3, 4), (3, 4), id="where"),
+    case(lambda lib, x, y: lib.where(x > 0, x, y), (3, 1), (1, 4), id="where-broadcast"),
+    case(lambda lib, x: lib.where(x > 0, x, 0.0), (3, 4), id="where-scalar-other"),
+    case(lambda lib, x: x.clone(), (3, 4), id="clone"),
+    case(lambda lib, x: lib.clone(x), (), id="clone-0d"),
+    case(lambda lib, x: x.to(lib.float32), (3, 4), id="to-float32"),
+    case(lambda lib, x: x.to(lib.float64), (3, 4), dtype=np.float32, id="to-float64"),
+    case(lambda lib, x: x.double(), (3, 4), dtype=np.float32, id="double"),
+    case(lambda lib, x: x.float(), (3, 4), id="float"),
+    case(lambda lib, x: x.double() * 2, (3,), id="double-same-dtype"),
+    case(lambda lib, x, y: x.double() + y, (3,), (3,), dtype=np.float32, id="float32+float64"),
+    # mixed dtypes: torch converts inside the op (no ToCopy node); a 0-d tensor doesn't promote
+    case(lambda lib, x, y: x * y, (3,), (3,), dtype=(np.float32, np.float64), id="mixed-mul"),
+    case(lambda lib, x, y: x - y, (2, 3), (), dtype=(np.float32, np.float64), id="mixed-0d-sub"),
+    case(lambda lib, x, y: y / x, (2, 3), (), low=0.5, dtype=(np.float32, np.float64), id="mixed-0d-div"),
+    case(lambda lib, x, y: x + y, (), (), dtype=(np.float32, np.float64), id="mixed-two-0d"),
+    case(lambda lib, x, y: x ** y, (3,), (3,), low=0.5, dtype=(np.float64, np.float32), id="mixed-pow"),
+    case(lambda lib, x, y: lib.maximum(x, y), (3,), (3,), dtype=(np.float64, np.float32), id="mixed-maximum"),
+    case(lambda lib, x, y: lib.where(x > 0, x, y), (3,), (), dtype=(np.float32, np.float64),
+         id="mixed-where"),
+    case(lambda lib, x, y: lib.cat([x, y]), (3,), (2,), dtype=(np.float32, np.float64), id="mixed-cat"),
+    case(lambda lib, x, y: lib.stack([x, y], 1), (3,), (3,), dtype=(np.float64, np.float32),
+         id="mixed-stack"),
+    case(lambda lib, x: x * np.float64(2.5), (3,), dtype=np.float32, id="numpy-scalar"),
+    case(lambda lib, x: x + lib.tensor([1, 2, 3]), (3,), dtype=np.float32, id="float+int-tensor"),
+    case(lambda lib, x: x * lib.tensor(2), (3,), id="float*int-0d"),
+    case(lambda lib, x: lib.tensor([1, 2, 3]) / x, (3,), low=0.5, id="int-tensor/float"),
+    case(lambda lib, x: lib.tensor([1, 2]) * 2.5 + x, (2,), dtype=np.float32, id="int-tensor*float"),
+    case(lambda lib, x, y: x * y, (3,), (3,), grads=(True, False), id="mul-one-grad"),
+    case(lambda lib, x, y: lib.where(x > 0, x, y), (3,), (3,), grads=(False, True), id="where-one-grad"),
+    # comparisons: bool results outside the graph
+    case(lambda lib, x, y: x == y, (3, 4), (3, 4), id="eq"),
+    case(lambda lib, x, y: x < y, (3, 4), (4,), id="lt-broadcast"),
+    case(lambda lib, x, y: x <= y, (3, 1), (1, 4), id="le"),
+    case(lambda lib, x, y: x > y, (3, 4), (3, 4), id="gt"),
+    case(lambda lib, x, y: x >= y, (3, 4), (), id="ge-0d"),
+    case(lambda lib, x, y: x != y, (3, 4), (3, 4), id="ne"),
+    case(lambda lib, x: x > 0.5, (3, 4), id="gt-scalar"),
+    case(lambda lib, x: 0 < x, (3, 4), id="scalar-lt"),
+    case(lambda lib, x: x == x, (3,), id="eq-self"),
+    case(lambda lib, x, y: lib.eq(x, y), (3,), (3,), id="torch.eq"),
+    # ties and kinks: where the gradient is a convention
+    case(lambda lib, x: lib.maximum(x, x.detach().clone()), (4,), id="maximum-ties"),
+    case(lambda lib, x: lib.minimum(x.detach().clone(), x), (4,), id="minimum-ties"),
+    case(lambda lib, x: lib.cat([x, x]).max(), (4,), id="max-ties"),
+    case(lambda lib, x: lib.cat([x, x]).min(), (4,), id="min-ties"),
+    case(lambda lib, x: lib.stack([x, x]).max(0).values, (4,), id="max-dim-ties-values"),
+    case(lambda lib, x: lib.stack([x, x]).min(0).indices, (4,), id="min-dim-ties-indices"),
+    case(lambda lib, x: lib.cat([x, x]).argmax(), (4,), id="argmax-ties"),
+    case(lambda lib, x: lib.relu(x - x.detach()), (4,), id="relu-at-0"),
+    case(lambda lib, x: lib.abs(x - x.detach()), (4,), id="abs-at-0"),
+    case(lambda lib, x: lib.clamp(x - x.detach(), min=0), (4,), id="clamp-at-bound"),
+    case(lambda lib, x: lib.clamp(x - x.detach(), -1, 0), (4,), id="clamp-at-upper-bound"),
+    case(lambda lib, x: lib.sqrt(x - x.detach()), (4,), id="sqrt-at-0"),
+    case(lambda lib, x: (x - x.detach()) ** 0.5, (4,), id="pow-half-at-0"),
+    case(lambda lib, x, y: (x - x.detach()) ** y, (4,), (4,), id="pow-tensor-base-0"),
+    case(lambda lib, x: 0 ** x, (4,), id="zero-to-the-x"),
+    case(lambda lib, x: lib.log(x - x.detach()), (4,), id="log-at-0"),
+    case(lambda lib, x: lib.relu(with_nans(lib, x)), (6,), id="relu-at-nan"),
+    case(lambda lib, x: lib.abs(with_nans(lib, x)), (6,), id="abs-at-nan"),
+    case(lambda lib, x: lib.sign(with_nans(lib, x)), (6,), id="sign-of-nan"),
+    case(lambda lib, x: with_nans(lib, x).max(), (6,), id="max-of-nans"),
+    case(lambda lib, x: with_nans(lib, x).max(0).indices, (6,), id="argmax-of-nans"),
+    # integer powers: a negative power is 0 unless the base is ±1
+    case(lambda lib, x: 2 ** lib.tensor([-1, 0, 3]) + x, (3,), id="int-to-negative-power"),
+    case(lambda lib, x: (-1) ** lib.tensor([-1, -2, 3]) * x, (3,), id="minus-one-to-negative-power"),
+    case(lambda lib, x: lib.tensor([2, 3]) ** lib.tensor([-1, 2]) * x, (2,), id="int-tensor-powers"),
+    case(lambda lib, x: (x > 0) ** 2 * x, (4,), id="bool-squared"),
+    # in-place ops on tensors inside the graph
+    case(lambda lib, x, y: (x * 1).add_(y), (2, 3), (3,), id="add_"),
+    case(lambda lib, x, y: (x * 1).sub_(y, alpha=2), (3,), (3,), id="sub_-alpha"),
+    case(lambda lib, x, y: (x * 1).mul_(y), (3,), (3,), id="mul_"),
+    case(lambda lib, x: (x * 1).div_(2), (3,), id="div_"),
+    case(lambda lib, x: (x * 1).pow_(2), (3,), id="pow_"),
+    case(lambda lib, x: (x * 1).clamp_(min=0), (3,), id="clamp_"),
+    case(lambda lib, x: (x * 1).zero_(), (3,), id="zero_"),
+    case(lambda lib, x: (x * 1).fill_(3), (3,), id="fill_"),
+    case(lambda lib, x, y: (x * 1).copy_(y), (2, 3), (3,), id="copy_"),
+    case(lambda lib, x, y: lib.zeros(3).copy_(y), (3,), (3,), id="copy_-into-plain"),
+    case(lambda lib, x, y: (x * 1).__iadd__(y), (3,), (3,), id="+="),
+    case(lambda lib, x: (x * 1).__imul__(2), (3,), id="*="),
+    case(lambda lib, x: (x * 1).add_(1).exp(), (3,), id="add_-then-exp"),
+    case(lambda lib, x, y: written(x * 1, 0, y[1]), (3,), (3,), id="setitem-int"),
+    case(lambda lib, x, y: written(x * 1, (slice(None), 0), y), (2, 3), (2,), id="setitem-column"),
+    case(lambda lib, x: written(x * 1, slice(1, None), 0.0), (3,), id="setitem-slice-number"),
+    case(lambda lib, x, y: written(x * 1, slice(None), y), (2, 3), (3,), id="setitem-all-broadcast"),
+    case(lambda lib, x, y: written(x * 1, Ellipsis, y), (3,), (3,), id="setitem-all"),
+    case(lambda lib, x: written(x * 1, Ellipsis, 2.0), (3,), id="setitem-all-number"),
+    case(lambda lib, x, y: written(x * 1, slice(1, None), y), (3, 2), (1, 1, 2), id="setitem-leading-ones"),
+    case(lambda lib, x, y: written(x * 1, 0, y), (3, 2), (1, 2), id="setitem-leading-one-no-expand"),
+    case(lambda lib, x: written(x * 1, x > 0, 0.0), (3, 2), id="setitem-mask"),
+    case(lambda lib, x, y: written(x * 1, [0, 2], y[:2]), (3,), (3,), id="setitem-list"),
+    case(lambda lib, x, y: written(x * 1, [0, 2], y), (3, 2), (1, 2), id="setitem-list-broadcast"),
+    case(lambda lib, x, y: written(x * 1, (0, [0, 1]), y), (2, 3), (2,), id="setitem-int-list"),
+    case(lambda lib, x, y: written(lib.zeros(3), 1, y[0]), (3,), (3,), id="setitem-into-plain"),
+    # dtype arguments
+    case(lambda lib, x: x.sum(dtype=lib.float32), (3, 4), id="sum-dtype"),
+    case(lambda lib, x: x.mean(dtype=lib.float64), (3, 4), dtype=np.float32, id="mean-dtype"),
+    case(lambda lib, x: lib.softmax(x, 1, dtype=lib.float64), (3, 4), dtype=np.float32, id="softmax-dtype"),
+    case(lambda lib, x: x.log_softmax(0, dtype=lib.float32), (3, 4), id="log_softmax-dtype"),
+    # several ops in a row
+    case(lambda lib, x, w, b: lib.relu(x @ w + b).sum(), (4, 3), (3, 2), (2,), id="linear-relu"),
+    case(lambda lib, x: (x * x).mean(), (3, 4), id="x*x"),
+    case(lambda lib, x, y: ((x - y) ** 2).mean(), (3, 4), (3, 4), id="mse"),
+    case(lambda lib, x: -lib.log_softmax(x, 1)[lib.tensor([0, 1, 2]), lib.tensor([1, 0, 3])].mean(),
+         (3, 4), id="cross-entropy"),
+]
+
+
+def _inputs(shapes, low, dtypes, seed):
+    rng = np.random.default_rng(seed)
+    if low is None:
+        return [rng.standard_normal(s).astype(dt) for s, dt in zip(shapes, dtypes)]
+    return [rng.uniform(low, 2.0, s).astype(dt) for s, dt in zip(shapes, dtypes)]
+
+
+def _run(lib, fn, arrays, grads):
+    inputs = [lib.tensor(a, requires_grad=g) for a, g in zip(arrays, grads)]
+    return inputs, fn(lib, *inputs)
+
+
+@pytest.mark.parametrize("fn, shapes, low, dtypes, grads", CASES)
+def test_forward_graph_and_gradients(torch, fn, shapes, low, dtypes, grads):
+    arrays = _inputs(shapes, low, dtypes, seed=0)
+    p_in, p_out = _run(pedagrad, fn, arrays, grads)
+    t_in, t_out = _run(torch, fn, arrays, grads)
+    rtol = RTOL[np.dtype(to_numpy(t_out).dtype).type] if t_out.is_floating_point() else 0
+    assert repr(p_out.dtype) == repr(t_out.dtype)
+    assert tuple(p_out.shape) == tuple(t_out.shape)
+    np.testing.assert_allclose(to_numpy(p_out), to_numpy(t_out), rtol=rtol, atol=rtol * 1e-2)
+    assert graph_names(p_out.grad_fn) == graph_names(t_out.grad_fn)
+    assert p_out.requires_grad == t_out.requires_grad
+    if not t_out.requires_grad:
+        return
+    g = np.random.default_rng(1).standard_normal(tuple(t_out.shape)).astype(to_numpy(t_out).dtype)
+    p_out.backward(pedagrad.tensor(g))
+    t_out.backward(torch.tensor(g))
+    for p, t, dt in zip(p_in, t_in, dtypes):
+        if t.grad is None:
+            assert p.grad is None
+            continue
+        assert repr(p.grad.dtype) == repr(t.grad.dtype)
+        tol = max(RTOL[dt], rtol)  # a float64 input of a float32 result gets a float32-precise grad
+        np.testing.assert_allclose(to_numpy(p.grad), to_numpy(t.grad), rtol=tol, atol=tol * 1e-2)
+
+
+@pytest.mark.parametrize("fn, shapes, low, dtypes, grads", CASES)
+def test_repr(torch, fn, shapes, low, dtypes, grads):
+    """The printout, grad_fn suffix included, for float32 inputs (four decimals) and the case's own."""
+    for dts in ((np.float32,) * len(shapes), dtypes):
+        arrays = _inputs(shapes, low, dts, seed=2)
+        assert repr(_run(pedagrad, fn, arrays, grads)[1]) == repr(_run(torch, fn, arrays, grads)[1])
+
