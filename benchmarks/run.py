@@ -102,14 +102,17 @@ WORKLOADS = [
 ]
 
 
-def measure(fn, repeat):
-    fn()  # warm-up
-    times = []
+def measure(fns, repeat):
+    """Median time of each function; runs alternate so that a slow spell of the machine hits all."""
+    for fn in fns:
+        fn()  # warm-up
+    times = [[] for _ in fns]
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for fn, ts in zip(fns, times):
+            start = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - start)
+    return [statistics.median(ts) for ts in times]
 
 
 def main():
@@ -128,8 +131,8 @@ def main():
           + f"; {args.threads} thread(s) each")
     print(f"{'workload':48s} {'pedagrad':>11s} {'torch':>11s} {'ratio':>7s} {'target':>7s}")
     for name, make, target in WORKLOADS:
-        ours = measure(make(pedagrad), args.repeat)
-        theirs = measure(make(torch), args.repeat) if torch else None
+        ours, theirs = (measure([make(pedagrad)] + ([make(torch)] if torch else []), args.repeat)
+                        + [None])[:2]
         ratio = f"{ours / theirs:7.2f}" if theirs else "      -"
         theirs_s = f"{theirs * 1e3:8.2f} ms" if theirs else "          -"
         verdict = "" if not theirs else ("  ok" if ours / theirs <= target else "  over target")

@@ -27,7 +27,8 @@ from ._ops.shape import transpose as swapaxes
 from ._ops.linalg import bmm, dot, matmul, mm, mv
 from ._ops import indexing as _indexing, inplace as _inplace  # noqa: F401  (attach methods)
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from . import nn, optim  # noqa: E402  (they build on everything above)
+from . import nn, optim, utils  # noqa: E402  (they build on everything above)
+from .serialization import load, save  # noqa: E402
 
 float = float32
 double = float64
@@ -48,7 +49,3 @@ def is_tensor(obj):
 def is_floating_point(input):
     return input.is_floating_point()
 
-
-# saving and loading, and data loading (torch.save / torch.load, torch.utils.data)
-from . import utils  # noqa: E402, F401
-from .serialization import load, save  # noqa: E402, F401

@@ -232,9 +232,8 @@ def test_set_grad_enabled_as_call_and_context():
 
 
 def test_grad_mode_is_restored_after_an_exception():
-    with pytest.raises(ValueError):
-        with pg.no_grad():
-            raise ValueError
+    with pytest.raises(ValueError), pg.no_grad():
+        raise ValueError
     assert pg.is_grad_enabled()
 
 
@@ -286,7 +285,7 @@ def test_in_place_ops_bump_the_version():
 
 def test_in_place_on_a_leaf_that_requires_grad_is_refused_but_allowed_under_no_grad():
     w = leaf(1.0, 2.0)
-    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation."):
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place"):
         w.add_(1)
     with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
         w += 1
@@ -510,7 +509,7 @@ def test_anomaly_detection_names_the_op_that_made_nan():
         with autograd.detect_anomaly():
             y = (x.sqrt() * 0).sum()
             with pytest.warns(UserWarning, match="Error detected in SqrtBackward0"):
-                with pytest.raises(RuntimeError, match="Function 'SqrtBackward0' returned nan values in its 0th output."):
+                with pytest.raises(RuntimeError, match="Function 'SqrtBackward0' returned nan values in its 0th"):
                     y.backward()
 
 

@@ -327,11 +327,11 @@ def test_where(form, shapes, data):
     cond = torch.tensor(data.draw(hnp.arrays(np.bool_, shapes[0])))
     a, b = data.draw(values(shapes[1])), data.draw(values(shapes[2]))
     if form == "function":
-        fn = lambda x, y: torch.where(cond, x, y)  # noqa: E731
+        fn = lambda x, y: torch.where(cond, x, y)
     elif form == "method":
-        fn = lambda x, y: x.where(cond, y)  # noqa: E731
+        fn = lambda x, y: x.where(cond, y)
     else:
-        fn = lambda x, y: torch.where(cond, x, 0.5) * y  # noqa: E731
+        fn = lambda x, y: torch.where(cond, x, 0.5) * y
     check(fn, a, b)
     assert gradgradcheck(lambda x, y: sq(fn(x, y)), (leaf(a), leaf(b)))
 
@@ -649,13 +649,13 @@ def test_transpose_permute(form, shape, data):
         perm = [data.draw(st.sampled_from([d, d - ndim])) for d in perm]
         fn = (lambda t: t.permute(*perm)) if form == "permute" else (lambda t: torch.permute(t, perm))
     elif form == "T":
-        fn = lambda t: t.T  # noqa: E731
+        fn = lambda t: t.T
     elif form == "mT":
         assume(ndim >= 2)
-        fn = lambda t: t.mT  # noqa: E731
+        fn = lambda t: t.mT
     else:
         assume(ndim <= 2)
-        fn = lambda t: t.t()  # noqa: E731
+        fn = lambda t: t.t()
     x = data.draw(values(shape))
     check(fn, x)
     # a further op on the (non-contiguous) result, and its second derivative
@@ -693,7 +693,7 @@ def test_zero_dim_with_dim(name):
 def test_squeeze_unsqueeze(form, shape, data):
     ndim = len(shape)
     if form == "squeeze_all":
-        fn = lambda t: t.squeeze()  # noqa: E731
+        fn = lambda t: t.squeeze()
     elif form in ("squeeze_dim", "squeeze_fn"):
         assume(ndim >= 1)
         d = data.draw(dims_of(ndim))
@@ -780,7 +780,7 @@ def cat_args(draw, stack):
 def test_cat_stack(op, data):
     shapes, dim = data.draw(cat_args(op == "stack"))
     arrays = [data.draw(values(s)) for s in shapes]
-    fn = lambda *ts: getattr(torch, op)(ts, dim=dim)  # noqa: E731
+    fn = lambda *ts: getattr(torch, op)(ts, dim=dim)
     check(fn, *arrays)
     # with a tensor that needs no gradient among them
     const = torch.tensor(arrays[0])
@@ -794,7 +794,7 @@ def test_cat_stack_gradgrad(op, data):
     shapes, dim = data.draw(cat_args(op == "stack"))
     arrays = [data.draw(values(s)) for s in shapes]
     # a list, positional dim; the product makes each input's gradient depend on the others
-    fn = lambda *ts: sq(getattr(torch, op)(list(ts), dim)) * getattr(torch, op)(ts[::-1], dim)  # noqa: E731
+    fn = lambda *ts: sq(getattr(torch, op)(list(ts), dim)) * getattr(torch, op)(ts[::-1], dim)
     assert gradgradcheck(fn, tuple(leaf(a) for a in arrays))
 
 

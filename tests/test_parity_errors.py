@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 import pedagrad
-from torch_parity import torch  # noqa: F401  (a fixture)
 
 
 def _leaf(lib, data=(1.0, 2.0)):

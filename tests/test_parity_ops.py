@@ -5,9 +5,9 @@ on the same seeded inputs.
 """
 import numpy as np
 import pytest
+from torch_parity import graph_names, to_numpy
 
 import pedagrad
-from torch_parity import graph_names, to_numpy, torch  # noqa: F401  (torch is a fixture)
 
 RTOL = {np.float64: 1e-10, np.float32: 1e-5}
 

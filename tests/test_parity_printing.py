@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 
 import pedagrad
-from torch_parity import torch  # noqa: F401  (a fixture)
 
 
 def _wide(lib):

@@ -1,19 +1,9 @@
 """Helpers for the PyTorch parity tests: run the same code on pedagrad and on torch, compare.
 
-Every parity test takes the ``torch`` fixture, so without PyTorch it is skipped with a reason that
-says how to install it. Test modules import the fixture: ``from torch_parity import torch``.
+Every parity test takes the ``torch`` fixture (``conftest.py``), so without PyTorch it is skipped
+with a reason that says how to install it.
 """
 import numpy as np
-import pytest
-
-TORCH_MISSING = ("PyTorch is not installed; parity tests compare pedagrad with it "
-                 "(pip install torch==2.13.0)")
-
-
-@pytest.fixture(scope="session")
-def torch():
-    """PyTorch itself; the test is skipped, saying why, when it is not installed."""
-    return pytest.importorskip("torch", reason=TORCH_MISSING)
 
 
 def graph_names(node):

@@ -64,10 +64,14 @@ def _check_broadcast(a, b):
     broadcast_shapes(np.shape(a), np.shape(b))
 
 
+_OPERAND = (Tensor,) + _NUMBER
+
+
 def _binary(op, a, b, **params):
-    if not isinstance(b, (Tensor,) + _NUMBER) or not isinstance(a, (Tensor,) + _NUMBER):
-        return NotImplemented
-    a, b = _operands(a, b)
+    if not (type(a) is Tensor and type(b) is Tensor and a._data.dtype is b._data.dtype):
+        if not isinstance(b, _OPERAND) or not isinstance(a, _OPERAND):
+            return NotImplemented
+        a, b = _operands(a, b)
     try:
         return op.apply(a, b, **params)
     except ValueError:
@@ -282,7 +286,7 @@ def div(input, other, *, rounding_mode=None):
     """input / other (true division: integer inputs give a float result)."""
     if rounding_mode is not None:
         raise NotImplementedError("div(rounding_mode=...) is not supported by pedagrad")
-    if not isinstance(other, (Tensor,) + _NUMBER):
+    if not isinstance(other, _OPERAND):
         return NotImplemented
     a, b = _operands(input, other)
     if isinstance(a, Tensor) and a._data.dtype.kind != "f":

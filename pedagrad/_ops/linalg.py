@@ -75,9 +75,9 @@ def dot(input, other):
         raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {input.dtype._kind} "
                            f"and {other.dtype._kind}")
     if input.shape[0] != other.shape[0]:
-        raise RuntimeError("inconsistent tensor size, expected tensor [{}] and src [{}] to have the "
-                           "same number of elements, but got {} and {} elements respectively"
-                           .format(input.shape[0], other.shape[0], input.shape[0], other.shape[0]))
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src "
+                           f"[{other.shape[0]}] to have the same number of elements, but got "
+                           f"{input.shape[0]} and {other.shape[0]} elements respectively")
     return Dot.apply(input, other)
 
 

@@ -13,7 +13,7 @@
 """
 import collections
 import warnings
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 import numpy as np
 
@@ -30,9 +30,9 @@ class BackwardStep(NamedTuple):
     node: Node
     grad_outputs: tuple  # the gradient that arrived at the node, per output of its forward op
     grad_inputs: tuple  # the gradient sent along each of node.next_functions (None: not sent)
-    variable: Optional[object] = None  # for AccumulateGrad: the leaf whose .grad was updated
-    grad_before: Optional[object] = None  # that leaf's .grad before this step (a copy)
-    grad_after: Optional[object] = None  # and after: grad_after = grad_before + grad_outputs[0]
+    variable: object | None = None  # for AccumulateGrad: the leaf whose .grad was updated
+    grad_before: object | None = None  # that leaf's .grad before this step (a copy)
+    grad_after: object | None = None  # and after: grad_after = grad_before + grad_outputs[0]
 
 
 def topological_order(roots):
@@ -144,37 +144,42 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None, steppin
             if len(outs) != len(nexts):
                 raise RuntimeError(f"Function {node.name()} returned an invalid number of gradients "
                                    f"- expected {len(nexts)}, but got {len(outs)}")
+            hooked = node._post_hooks or anomaly
             sent = []
             for i, g in enumerate(outs):
-                fn = nexts[i][0]
+                fn, nr = nexts[i]
                 if g is None or fn is None:
-                    sent.append(None)
-                    continue
-                shape, dt = meta[i]
-                if g.shape != shape or g.dtype != dt:
-                    g = _fit(node, i, g, meta[i])
+                    g = None
+                else:
+                    shape, dt = meta[i]
+                    if g.shape != shape or g.dtype is not dt and g.dtype != dt:
+                        g = _fit(node, i, g, meta[i])
+                    if not hooked:
+                        _accumulate(buffers, fn, nr, g)
                 sent.append(g)
-            if node._post_hooks:
-                for hook in list(node._post_hooks.values()):
-                    result = hook(tuple(sent), tuple(grads))
-                    if result is not None:
-                        sent = list(result)
-            if anomaly:
-                _check_anomaly(node, sent)
-            for (fn, nr), g in zip(nexts, sent):
-                if g is not None:
-                    slots = buffers.get(fn)
-                    if slots is None:
-                        slots = buffers[fn] = [None] * (len(fn._output_meta) if fn._output_meta else 1)
-                    slots[nr] = g if slots[nr] is None else slots[nr] + g
-            if not retain_graph:
-                node._release()
+            if hooked:
+                sent = _run_post_hooks(node, sent, grads)
+                if anomaly:
+                    _check_anomaly(node, sent)
+                for (fn, nr), g in zip(nexts, sent):
+                    if g is not None:
+                        _accumulate(buffers, fn, nr, g)
+            if not retain_graph and node._saved:
+                node._saved = None  # the graph is freed as it is used
             if stepping:
                 state.enabled, inside = outer, False
                 yield _step(node, grads, sent, before)
     finally:
         if inside:
             state.enabled = outer
+
+
+def _run_post_hooks(node, sent, grads):
+    for hook in list((node._post_hooks or {}).values()):
+        result = hook(tuple(sent), tuple(grads))
+        if result is not None:
+            sent = list(result)
+    return sent
 
 
 def _accumulate(buffers, node, nr, g):
@@ -278,9 +283,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     grads = _make_root_grads(outputs, _pad(_as_tuple(grad_outputs), len(outputs)), create_graph)
     if retain_graph is None:
         retain_graph = create_graph
-    for i, t in enumerate(inputs):
-        if not t.requires_grad:
-            raise RuntimeError(f"One of the differentiated Tensors does not require grad")
+    if any(not t.requires_grad for t in inputs):
+        raise RuntimeError("One of the differentiated Tensors does not require grad")
     keys = [edge(t) for t in inputs]
     capture = dict.fromkeys(keys)
     with np.errstate(all="ignore"):

@@ -98,7 +98,7 @@ class Op(Node):
         if cls.view:
             cls._link_view(result, inputs)
         if node._to_save:
-            node._saved = tuple(_pack(a, inputs, arrays, out, result) for a in node._to_save)
+            node._saved = tuple([_pack(a, inputs, arrays, out, result) for a in node._to_save])
             del node._to_save
         if anomaly_mode._state.enabled:
             _record_forward_trace(node)

@@ -120,7 +120,7 @@ class Node:
     @property
     def needs_input_grad(self):
         """One bool per input: does that input need a gradient?"""
-        return tuple(fn is not None for fn, _ in self.next_functions)
+        return tuple([fn is not None for fn, _ in self.next_functions])
 
     def register_hook(self, fn):
         """``fn(grad_inputs, grad_outputs)`` runs after this node; may return new grad_inputs."""
@@ -157,11 +157,6 @@ class Node:
             if key in self.__dict__:
                 return self.__dict__[key]
         raise AttributeError(f"'{self.name()}' object has no attribute '{attr}'")
-
-    def _release(self):
-        """Free the saved tensors (called after backward unless retain_graph=True)."""
-        if self._saved:
-            self._saved = None
 
     def _apply(self, grads):
         raise NotImplementedError

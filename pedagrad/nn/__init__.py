@@ -1,6 +1,7 @@
 """torch.nn: layers, models and losses."""
 from . import functional, init
-from .modules import *  # noqa: F401,F403
+from .modules import (BatchNorm1d, BCEWithLogitsLoss, CrossEntropyLoss, Dropout, Flatten, Identity, Linear,
+                      LogSoftmax, Module, ModuleList, MSELoss, NLLLoss, ReLU, Sequential, Sigmoid, Softmax, Tanh)
 from .modules import __all__ as _modules
 from .parameter import Parameter
 
