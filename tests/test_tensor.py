@@ -197,3 +197,10 @@ def test_deepcopy_and_pickle_of_a_leaf():
         assert pg.equal(y, x) and y.requires_grad and y is not x
         y.detach()[0] = 9
         assert x[0].item() == 1.0
+
+
+def test_type_names_and_converts_like_torch(torch):
+    for make in (lambda lib: lib.ones(2), lambda lib: lib.tensor([1, 2]), lambda lib: lib.tensor([True])):
+        assert make(pg).type() == make(torch).type()
+    assert pg.ones(2).type(pg.float64).dtype is pg.float64
+    assert ((pg.tensor([1, 2]) == pg.tensor([1, 3])).type(pg.float).sum().item() == 1.0)

@@ -445,6 +445,14 @@ def type_as(input, other):
     return _convert(input, other.dtype)
 
 
+@attach("type")
+def type_(input, dtype=None):
+    """With a dtype, the tensor converted to it; without, the type's name (``torch.FloatTensor``)."""
+    if dtype is None:
+        return f"torch.{input.dtype._kind}Tensor"
+    return _convert(input, dtype)
+
+
 @attach()
 def cpu(input):
     return input
