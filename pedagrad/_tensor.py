@@ -33,19 +33,23 @@ class Tensor:
     _retains_grad = False
     __array_ufunc__ = None  # numpy defers to Tensor's operators: np.float64(2) * t is a Tensor
 
-    def __init__(self, data=()):
-        """Legacy constructor ``Tensor([1, 2])``: a float tensor. Prefer ``pedagrad.tensor``."""
-        _init(self, np.array(data, dtype=_dtype.get_default_dtype().np))
+    def __init__(self, *args):
+        """Legacy constructor: ``Tensor([1, 2])`` holds data, ``Tensor(2, 3)`` is a zero-filled 2×3
+        float tensor (torch leaves it uninitialised). Prefer ``pedagrad.tensor``/``pedagrad.zeros``."""
+        dt = _dtype.get_default_dtype().np
+        if args and all(isinstance(a, int) for a in args) or len(args) == 1 and isinstance(args[0], Size):
+            data = np.zeros(tuple(args[0]) if isinstance(args[0], Size) else args, dt)
+        elif len(args) <= 1:
+            data = np.array(args[0] if args else [], dtype=dt)
+        else:
+            raise TypeError(f"Tensor() takes sizes (ints) or one sequence of data, got {args!r}")
+        _init(self, data)
 
     @staticmethod
     def _wrap(data, requires_grad=False, grad_fn=None, vc=None):
         """A new Tensor around ``data`` (no copy)."""
         t = _new(Tensor)
-        t._data = data if type(data) is np.ndarray else np.asarray(data)
-        t._requires_grad = requires_grad
-        t._grad = None
-        t._grad_fn = grad_fn
-        t._vc = [0] if vc is None else vc
+        _init(t, data if type(data) is np.ndarray else np.asarray(data), requires_grad, grad_fn, vc)
         return t
 
     # -- what it holds ----------------------------------------------------------------------
@@ -165,19 +169,18 @@ class Tensor:
 
     def register_hook(self, hook):
         """Call ``hook(grad)`` when this tensor's gradient is computed; a returned tensor replaces it."""
+        from .autograd.graph import add_hook
+
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        if self._grad_fn is None:
+        if self._grad_fn is None:  # a leaf: its AccumulateGrad node runs these
             if self._hooks is None:
                 self._hooks = {}
-            return _leaf_hook(self, hook)
+            return add_hook(self._hooks, hook)
         node = self._grad_fn
         if node._tensor_pre_hooks is None:
             node._tensor_pre_hooks = {}
-        from .autograd.graph import _add_hook
-
-        holder = _HookSlot(node._tensor_pre_hooks.setdefault(self._output_nr, {}))
-        return _add_hook(holder, "hooks", hook)
+        return add_hook(node._tensor_pre_hooks.setdefault(self._output_nr, {}), hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute d(self)/d(leaf) for every leaf of the graph and add it into ``leaf.grad``."""
@@ -237,7 +240,8 @@ class Tensor:
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+            which = "no values" if self._data.size == 0 else "more than one value"
+            raise RuntimeError(f"Boolean value of Tensor with {which} is ambiguous")
         return bool(self._data.reshape(()))
 
     def __float__(self):
@@ -261,7 +265,6 @@ class Tensor:
 
         return tensor_repr(self)
 
-    __str__ = __repr__
     __hash__ = object.__hash__
 
     def __reduce_ex__(self, protocol):
@@ -310,22 +313,7 @@ _new = object.__new__
 
 
 def _rebuild(data, requires_grad):
-    t = Tensor._wrap(data)
-    t._requires_grad = requires_grad
-    return t
-
-
-class _HookSlot:
-    def __init__(self, hooks):
-        self.hooks = hooks
-
-
-def _leaf_hook(t, hook):
-    from .autograd.graph import RemovableHandle
-
-    key = object()
-    t._hooks[key] = hook
-    return RemovableHandle(t._hooks, key)
+    return Tensor._wrap(data, requires_grad)
 
 
 def _dim(dim, ndim):

@@ -541,3 +541,39 @@ def test_graph_is_garbage_once_unreferenced():
     del y
     gc.collect()
     assert node() is None
+
+
+def test_no_grad_decorates_generators_step_by_step():
+    x = leaf(1.0)
+
+    @pg.no_grad()
+    def doubled(t):
+        yield t * 2
+        yield t * 3
+
+    outputs = list(doubled(x))
+    assert not any(o.requires_grad for o in outputs)
+    assert pg.is_grad_enabled() and (x * 2).requires_grad
+
+
+def test_an_input_is_saved_only_when_the_other_input_needs_its_gradient():
+    x = leaf(1.0, 2.0)
+    y = x * 1
+    z = y * 2  # the gradient of z wrt y is 2: y's values are not needed
+    y.add_(1)
+    z.sum().backward()  # so changing y in place is fine, as in torch
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 2.0])
+    w = leaf(3.0)
+    y2 = x * 1
+    z2 = y2 * w  # w's gradient needs y2's values
+    y2.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        z2.sum().backward()
+
+
+def test_gradcheck_on_a_non_contiguous_input():
+    from pedagrad.testing import gradcheck
+
+    x = pg.randn(3, 4, dtype=pg.float64).T.requires_grad_()
+    assert not x.is_contiguous()
+    assert gradcheck(lambda t: (t * t).sum(0), (x,))

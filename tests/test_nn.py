@@ -376,3 +376,72 @@ def test_linear_input_size_mistake_names_both_sizes():
 def test_sequential_given_a_class_says_so():
     with pytest.raises(TypeError, match="did you forget the parentheses"):
         nn.Sequential(nn.Linear(2, 2), nn.ReLU)
+
+
+# -- details learners meet --------------------------------------------------------------------
+
+def test_printing_a_parameter_says_so(torch):
+    for show in (str, repr):
+        assert show(nn.Parameter(pg.ones(2))) == show(torch.nn.Parameter(torch.ones(2)))
+    assert str(nn.Linear(2, 1).bias).startswith("Parameter containing:\ntensor([")
+
+
+def test_changing_a_model_dtype_keeps_its_parameter_objects():
+    model = nn.Linear(2, 1)
+    weight = model.weight
+    opt = pg.optim.SGD(model.parameters(), lr=0.1)
+    model.double()
+    assert model.weight is weight and weight.dtype is pg.float64
+    model(pg.ones(3, 2, dtype=pg.float64)).sum().backward()
+    before = weight.detach().clone()
+    opt.step()
+    assert not pg.equal(weight, before)  # the optimizer made before .double() still trains it
+
+
+def test_linear_refuses_another_dtype_like_torch(torch):
+    with pytest.raises(RuntimeError) as theirs:
+        torch.nn.Linear(2, 1)(torch.ones(3, 2, dtype=torch.float64))
+    with pytest.raises(RuntimeError) as ours:
+        nn.Linear(2, 1)(pg.ones(3, 2, dtype=pg.float64))
+    assert str(ours.value).startswith(str(theirs.value))
+    assert ".to(torch.float32)" in str(ours.value)
+
+
+def test_mse_loss_computes_in_the_wider_dtype(torch):
+    ours = F.mse_loss(pg.ones(2), pg.zeros(2, dtype=pg.float64))
+    theirs = torch.nn.functional.mse_loss(torch.ones(2), torch.zeros(2, dtype=torch.float64))
+    assert str(ours.dtype) == str(theirs.dtype) == "torch.float64"
+
+
+def test_class_weights_are_a_buffer(torch):
+    ours = nn.CrossEntropyLoss(weight=pg.ones(3))
+    theirs = torch.nn.CrossEntropyLoss(weight=torch.ones(3))
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == ["weight"]
+
+
+def test_module_list_printout_matches_torch(torch):
+    def build(lib):
+        return lib.nn.ModuleList([lib.nn.Linear(2, 2) for _ in range(3)] + [lib.nn.ReLU(), lib.nn.Linear(2, 1)])
+
+    assert repr(build(pg)) == repr(build(torch))
+    assert len(list(build(pg).parameters())) == 8
+
+
+def test_batchnorm_cumulative_average_without_momentum(torch):
+    rng = np.random.default_rng(6)
+    tb, pb = torch.nn.BatchNorm1d(3, momentum=None).double(), nn.BatchNorm1d(3, momentum=None).double()
+    for _ in range(4):
+        x = rng.standard_normal((5, 3)) * 2
+        tb(torch.tensor(x)), pb(pg.tensor(x))
+    np.testing.assert_allclose(pb.running_mean.numpy(), tb.running_mean.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(pb.running_var.numpy(), tb.running_var.numpy(), rtol=1e-12)
+
+
+def test_soft_label_cross_entropy_is_refused_plainly():
+    with pytest.raises(NotImplementedError, match="class-probability targets .* not supported by pedagrad"):
+        F.cross_entropy(pg.randn(4, 3), pg.softmax(pg.randn(4, 3), 1))
+
+
+def test_cuda_is_refused_with_the_cpu_only_message():
+    with pytest.raises(RuntimeError, match="pedagrad runs on the CPU only"):
+        nn.Linear(2, 2).cuda()

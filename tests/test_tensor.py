@@ -204,3 +204,14 @@ def test_type_names_and_converts_like_torch(torch):
         assert make(pg).type() == make(torch).type()
     assert pg.ones(2).type(pg.float64).dtype is pg.float64
     assert ((pg.tensor([1, 2]) == pg.tensor([1, 3])).type(pg.float).sum().item() == 1.0)
+
+
+def test_legacy_constructor_takes_sizes_or_data(torch):
+    for args in ((4,), (2, 3), ([1, 2],), ()):
+        assert tuple(pg.Tensor(*args).shape) == tuple(torch.Tensor(*args).shape)
+        assert str(pg.Tensor(*args).dtype) == str(torch.Tensor(*args).dtype)
+
+
+def test_bool_of_an_empty_tensor():
+    with pytest.raises(RuntimeError, match="Boolean value of Tensor with no values is ambiguous"):
+        bool(pg.zeros(0))

@@ -61,6 +61,14 @@ def exp(a):
     return np.exp(a) if is_array(a) else a.exp()
 
 
+def sin(a):
+    return np.sin(a) if is_array(a) else a.sin()
+
+
+def cos(a):
+    return np.cos(a) if is_array(a) else a.cos()
+
+
 def sign(a):
     """−1, 0 or 1; 0 for nan too, as torch's sign (numpy's is nan)."""
     if not is_array(a):

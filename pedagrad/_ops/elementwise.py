@@ -129,7 +129,8 @@ class Mul(Op):
     saved_names = ("self", "other")
 
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        need = ctx.needs_input_grad  # each input is kept only if the *other* one needs a gradient
+        ctx.save_for_backward(a if need[1] else None, b if need[0] else None)
         a, b = _promote(a, b)
         return a * b
 
@@ -147,7 +148,7 @@ class Div(Op):
 
     @np.errstate(all="ignore")  # inf and nan arrive silently, as in torch
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
         a, b = _promote(a, b)
         return a / b
 
@@ -408,7 +409,7 @@ class Sin(Op):
 
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        return grad * (a.cos() if isinstance(a, Tensor) else np.cos(a))
+        return grad * _dual.cos(a)
 
 
 class Cos(Op):
@@ -423,7 +424,7 @@ class Cos(Op):
 
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        return -grad * (a.sin() if isinstance(a, Tensor) else np.sin(a))
+        return -grad * _dual.sin(a)
 
 
 class Tanh(Op):

@@ -148,14 +148,7 @@ def copy_(self, src):
     return inplace(self, Copy.apply, src)
 
 
-def _iop(fn):
-    def method(self, other):
-        return fn(self, other)
-
-    return method
-
-
-Tensor.__iadd__ = _iop(add_)
-Tensor.__isub__ = _iop(sub_)
-Tensor.__imul__ = _iop(mul_)
-Tensor.__itruediv__ = _iop(div_)
+Tensor.__iadd__ = add_
+Tensor.__isub__ = sub_
+Tensor.__imul__ = mul_
+Tensor.__itruediv__ = div_

@@ -19,12 +19,14 @@ class Dot(Op):
     saved_names = ("self", "tensor")
 
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        need = ctx.needs_input_grad  # each input is kept only if the *other* one needs a gradient
+        ctx.save_for_backward(a if need[1] else None, b if need[0] else None)
         return np.dot(a, b)
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        return grad * b, grad * a
+        need_a, need_b = ctx.needs_input_grad
+        return grad * b if need_a else None, grad * a if need_b else None
 
 
 class Mv(Op):
@@ -34,7 +36,8 @@ class Mv(Op):
     saved_names = ("self", "vec")
 
     def forward(ctx, a, v):
-        ctx.save_for_backward(a, v)
+        need = ctx.needs_input_grad
+        ctx.save_for_backward(a if need[1] else None, v if need[0] else None)
         return a @ v
 
     def backward(ctx, grad):
@@ -51,7 +54,8 @@ class Mm(Op):
     saved_names = ("self", "mat2")
 
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        need = ctx.needs_input_grad
+        ctx.save_for_backward(a if need[1] else None, b if need[0] else None)
         return a @ b
 
     def backward(ctx, grad):

@@ -13,7 +13,8 @@ class Addmm(Op):
 
     def forward(ctx, bias, mat1, mat2, beta=1, alpha=1):
         ctx.alpha, ctx.beta = alpha, beta
-        ctx.save_for_backward(mat1, mat2)
+        need = ctx.needs_input_grad
+        ctx.save_for_backward(mat1 if need[2] else None, mat2 if need[1] else None)
         out = mat1 @ mat2
         out += bias  # the bias row broadcasts over the batch
         return out

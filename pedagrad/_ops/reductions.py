@@ -130,20 +130,24 @@ class MinDim(MaxDim):
     _name = "MinBackward0"
 
 
+@np.errstate(all="ignore")  # no degrees of freedom left gives inf or nan silently, as in torch
+def _variance(a, dims, correction, keepdim):
+    """Σ(x − x̄)² / (n − correction) over ``dims``."""
+    n = int(np.prod([a.shape[d] for d in dims]))
+    dev = a - a.mean(axis=dims, keepdims=True)
+    return (dev * dev).sum(axis=dims, keepdims=keepdim) / (n - correction if n > correction else 0)
+
+
 class Var(Op):
     """out = Σ(x − x̄)² / (n − correction);  ∂out/∂x = 2(x − x̄) / (n − correction)"""
 
     _name = "VarBackward0"
     saved_names = ("self",)
 
-    @np.errstate(all="ignore")  # inf and nan arrive silently, as in torch
     def forward(ctx, a, dims, correction, keepdim):
         ctx.dim, ctx.correction, ctx.keepdim = dims, correction, keepdim
         ctx.save_for_backward(a)
-        n = int(np.prod([a.shape[d] for d in dims]))
-        dev = a - a.mean(axis=dims, keepdims=True)
-        # no degrees of freedom left gives inf or nan, as in torch (numpy's var would warn too)
-        return (dev * dev).sum(axis=dims, keepdims=keepdim) / (n - correction if n > correction else 0)
+        return _variance(a, dims, correction, keepdim)
 
     def backward(ctx, grad):
         a, = ctx.saved_tensors
@@ -163,7 +167,7 @@ class Std(Op):
 
     def forward(ctx, a, dims, correction, keepdim):
         ctx.dim, ctx.correction, ctx.keepdim = dims, correction, keepdim
-        out = np.sqrt(Var.forward(ctx, a, dims, correction, keepdim))
+        out = np.sqrt(_variance(a, dims, correction, keepdim))
         ctx.save_for_backward(a, out)
         return out
 

@@ -2,7 +2,7 @@
 
 Beyond PyTorch, for teaching: ``backward_steps(loss)`` runs backward one node at a time.
 """
-from .anomaly_mode import detect_anomaly, set_detect_anomaly
+from .anomaly_mode import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
 from .engine import BackwardStep, backward_steps, grad
 from .engine import backward as _backward
 from .function import Function, FunctionCtx

@@ -16,8 +16,15 @@ from . import anomaly_mode, grad_mode
 from .graph import Node, accumulate_grad_node, saved, unpack
 
 
+class _Never:
+    def __getitem__(self, i):
+        return False
+
+
 class _NoGraphCtx:
-    """Stands in for the node when nothing is recorded: saving is a no-op."""
+    """Stands in for the node when nothing is recorded: no input needs a gradient, saving is a no-op."""
+
+    needs_input_grad = _Never()
 
     def save_for_backward(self, *items):
         pass
@@ -84,7 +91,7 @@ class Op(Node):
                 edges.append(_NO_EDGE)
                 meta.append(None)
                 continue
-            if t._base is not None:
+            if t._base is not None:  # edge(t), written out: this loop runs for every op
                 check_view_is_current(t)
             fn = t._grad_fn
             if fn is not None:

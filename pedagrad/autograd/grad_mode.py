@@ -1,5 +1,6 @@
 """Switching gradient recording on and off: no_grad, enable_grad, set_grad_enabled."""
 import functools
+import inspect
 
 
 class _State:
@@ -28,12 +29,32 @@ class _GradModeContext:
         return False
 
     def __call__(self, fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with self.__class__():
-                return fn(*args, **kwargs)
+        return _decorate(fn, self.__class__)
 
-        return wrapper
+
+def _decorate(fn, make_context):
+    """``fn`` run inside ``make_context()``; for a generator, every step of it runs inside."""
+    if inspect.isgeneratorfunction(fn):
+        @functools.wraps(fn)
+        def generator(*args, **kwargs):
+            gen = fn(*args, **kwargs)
+            value = None
+            while True:
+                try:
+                    with make_context():
+                        item = gen.send(value)
+                except StopIteration as stop:
+                    return stop.value
+                value = yield item
+
+        return generator
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with make_context():
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 class no_grad(_GradModeContext):
@@ -59,13 +80,7 @@ class set_grad_enabled(_GradModeContext):
     def __call__(self, fn):
         _state.enabled = self._prev
         mode = self._mode
-
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with set_grad_enabled(mode):
-                return fn(*args, **kwargs)
-
-        return wrapper
+        return _decorate(fn, lambda: set_grad_enabled(mode))
 
     def __enter__(self):
         pass

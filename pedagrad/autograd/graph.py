@@ -40,11 +40,8 @@ class RemovableHandle:
         self._hooks.pop(self._key, None)
 
 
-def _add_hook(owner, attr, fn):
-    hooks = getattr(owner, attr, None)
-    if hooks is None:
-        hooks = {}
-        setattr(owner, attr, hooks)
+def add_hook(hooks, fn):
+    """Add ``fn`` to the dict ``hooks``; the handle's ``remove()`` takes it out again."""
     key = object()
     hooks[key] = fn
     return RemovableHandle(hooks, key)
@@ -95,7 +92,7 @@ class Node:
     _name = None
     next_functions = ()
     _input_meta = ()  # (shape, numpy dtype) per input: the engine fits each gradient to it
-    _saved = ()  # SavedTensor per saved tensor; None once the graph is freed
+    _saved = ()  # one saved(...) entry per saved value; None once the graph is freed
     _tensor_pre_hooks = None  # {output_nr: {key: hook}}, from Tensor.register_hook on outputs
     _retained = None  # {output_nr: weakref to the tensor}, from Tensor.retain_grad()
     _pre_hooks = None
@@ -124,11 +121,15 @@ class Node:
 
     def register_hook(self, fn):
         """``fn(grad_inputs, grad_outputs)`` runs after this node; may return new grad_inputs."""
-        return _add_hook(self, "_post_hooks", fn)
+        if self._post_hooks is None:
+            self._post_hooks = {}
+        return add_hook(self._post_hooks, fn)
 
     def register_prehook(self, fn):
         """``fn(grad_outputs)`` runs before this node; may return new grad_outputs."""
-        return _add_hook(self, "_pre_hooks", fn)
+        if self._pre_hooks is None:
+            self._pre_hooks = {}
+        return add_hook(self._pre_hooks, fn)
 
     # -- saved tensors ----------------------------------------------------------------------
     def save_for_backward(self, *items):
@@ -142,10 +143,7 @@ class Node:
             raise RuntimeError(FREED_MESSAGE)
         if grad_mode._state.enabled:
             return tuple(unpack(e, self, True) for e in entries)
-        for e in entries:  # the fast path of a plain backward: arrays, after a version check
-            if e[2] is not None and e[2][0] != e[3]:
-                raise RuntimeError(_modified_message(e, self))
-        return tuple(e[0] for e in entries)
+        return tuple([unpack(e, self, False) for e in entries])
 
     def __getattr__(self, attr):
         if attr.startswith("_saved_"):

@@ -6,6 +6,7 @@ from .._ops.elementwise import relu, sigmoid, tanh  # noqa: F401  (part of the n
 from .._ops.linalg import matmul
 from .._ops.reductions import log_softmax as _log_softmax
 from .._ops.reductions import softmax as _softmax
+from .._dtype import result_type
 from .._random import rng
 from .._tensor import Tensor
 
@@ -16,8 +17,14 @@ def linear(input, weight, bias=None):
     """y = x Wᵀ + b (an affine map from in_features to out_features)."""
     if input.shape[-1] != weight.shape[-1]:
         lead = input.shape[0] if input.ndim > 1 else 1
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({lead}x{input.shape[-1]} and "
-                           f"{weight.shape[1]}x{weight.shape[0]})")
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({lead}x{input.shape[-1]} and "
+            f"{weight.shape[1]}x{weight.shape[0]}): the layer takes {weight.shape[1]} features in the "
+            f"last dim, the input (shape {tuple(input.shape)}) has {input.shape[-1]}")
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(
+            f"mat1 and mat2 must have the same dtype, but got {input.dtype._kind} and {weight.dtype._kind}"
+            f": convert the input with .to({weight.dtype}) (numpy data is often float64: .float())")
     wt = weight.t()
     if bias is None:
         return input.mm(wt) if input.ndim == 2 else matmul(input, wt)
@@ -108,8 +115,9 @@ def mse_loss(input, target, reduction="mean"):
 
         shape = tuple(np.broadcast_shapes(input.shape, target.shape))
         input, target = expand(input, shape), expand(target, shape)
-    if target.dtype is not input.dtype:
-        target = target.to(input.dtype)
+    if target.dtype is not input.dtype:  # both in the wider dtype, as torch computes it
+        dt = result_type(input, target)
+        input, target = input.to(dt), target.to(dt)
     return ops.MseLoss.apply(input, target, reduction=reduction)
 
 
@@ -151,10 +159,14 @@ def _check_class_targets(input, target, name, ignore_index):
     n, c = input.shape
     expected = f"an int64 tensor of shape ({n},) holding class indices in [0, {c})"
     if target.dtype.is_floating_point:
+        if target.shape == input.shape:
+            raise NotImplementedError(
+                f"{name} with class-probability targets (a float target shaped like the input, "
+                f"{tuple(input.shape)}) is not supported by pedagrad. Pass {expected}, e.g. "
+                "target.argmax(dim=1) for one-hot rows")
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
                            f"{_dtype_word(target)}. {name} takes class indices, {expected}; "
-                           "convert with target.long()"
-                           + (" (or take argmax(dim=1) of one-hot rows)" if target.shape == input.shape else ""))
+                           "convert with target.long()")
     if target.ndim != 1:
         raise RuntimeError(f"0D or 1D target tensor expected, multi-target not supported. "
                            f"{name} wants {expected}, got shape {tuple(target.shape)}"

@@ -77,7 +77,7 @@ class Optimizer:
                     p.grad.zero_()
 
     def _params_with_grad(self, group):
-        """The parameters of ``group`` that have a gradient; warns once if none of all have one."""
+        """The parameters of ``group`` that have a gradient."""
         return [p for p in group["params"] if p.grad is not None]
 
     def _warn_if_no_grads(self):

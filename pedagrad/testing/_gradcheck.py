@@ -34,14 +34,13 @@ def numerical_jacobian(fn, inputs, eps=1e-6):
             if not (isinstance(x, Tensor) and x.requires_grad):
                 continue
             jac = np.zeros((x.numel(), n_out))
-            flat = x._data.reshape(-1)  # a view: writing to it perturbs x itself
-            for j in range(flat.size):
-                orig = flat[j]
-                flat[j] = orig + eps
+            for j, idx in enumerate(np.ndindex(x.shape)):  # perturbs x itself, whatever its strides
+                orig = x._data[idx]
+                x._data[idx] = orig + eps
                 plus = np.concatenate([o._data.ravel() for o in _outputs(fn, inputs)])
-                flat[j] = orig - eps
+                x._data[idx] = orig - eps
                 minus = np.concatenate([o._data.ravel() for o in _outputs(fn, inputs)])
-                flat[j] = orig
+                x._data[idx] = orig
                 jac[j] = (plus - minus) / (2 * eps)
             jacobians.append(jac)
     return jacobians
@@ -85,7 +84,7 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
             if not raise_exception:
                 return False
             raise GradcheckError(
-                f"Jacobian mismatch for output 0 with respect to input {i},\n"
+                f"Jacobian mismatch of the outputs with respect to input {i},\n"
                 f"numerical:{np.array2string(n, precision=6)}\n"
                 f"analytical:{np.array2string(a, precision=6)}\n")
     return True

@@ -50,11 +50,14 @@ class BatchNorm1d(Module):
         if input.ndim not in (2, 3):
             raise ValueError(f"expected 2D or 3D input (got {input.ndim}D input)")
         use_batch_stats = self.training or not self.track_running_stats
+        momentum = self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.add_(1)
+            if momentum is None:  # a cumulative average of every batch so far
+                momentum = 1.0 / self.num_batches_tracked.item()
         return F.batch_norm(input, self.running_mean if self.track_running_stats else None,
                             self.running_var if self.track_running_stats else None, self.weight,
-                            self.bias, use_batch_stats, self.momentum, self.eps)
+                            self.bias, use_batch_stats, momentum, self.eps)
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "

@@ -1,7 +1,7 @@
 """Containers: Sequential (layers applied in order), ModuleList; and Flatten."""
 from collections import OrderedDict
 
-from .module import Module
+from .module import Module, _addindent
 
 
 class Sequential(Module):
@@ -62,6 +62,23 @@ class ModuleList(Module):
 
     def __iter__(self):
         return iter(self._modules.values())
+
+    def __repr__(self):
+        """Like torch: runs of identical layers print once, as ``(0-2): 3 x Linear(...)``."""
+        runs = []  # [first index, last index, printout]
+        for i, module in enumerate(self):
+            text = repr(module)
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i, text])
+        if not runs:
+            return "ModuleList()"
+        lines = []
+        for first, last, text in runs:
+            text = _addindent(text, 2)
+            lines.append(f"({first}): {text}" if first == last else f"({first}-{last}): {last - first + 1} x {text}")
+        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
 
 
 class Flatten(Module):

@@ -243,12 +243,14 @@ class Module:
 
     # -- dtype and device -----------------------------------------------------------------
     def _apply_to_tensors(self, fn):
+        """Convert every parameter in place (the same objects, so an optimizer made earlier still
+        holds them, as in torch) and replace every buffer."""
         for module in self.modules():
-            for name, p in module._parameters.items():
+            for p in module._parameters.values():
                 if p is not None:
-                    new = fn(p)
-                    if new is not p:
-                        module._parameters[name] = Parameter(new.detach(), p.requires_grad)
+                    p._data = fn(p)._data
+                    if p._grad is not None:
+                        p._grad = fn(p._grad)
             for name, b in module._buffers.items():
                 if b is not None:
                     module._buffers[name] = fn(b)
@@ -279,6 +281,11 @@ class Module:
 
     def cpu(self):
         return self
+
+    def cuda(self, device=None):
+        from ..._device import device as _device
+
+        _device("cuda")  # raises: pedagrad has no GPU
 
     # -- state ------------------------------------------------------------------------------
     def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
