@@ -4,10 +4,11 @@ PY := $(VENV)/bin/python
 
 .PHONY: lessons test bench install lessons-run
 
-$(VENV)/.installed: pyproject.toml
+# pedagrad first, then the widgets that depend on it (so pip finds pedagrad here, not on PyPI)
+$(VENV)/.installed: pyproject.toml widgets/pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test,lessons]"
+	$(PY) -m pip install --quiet -e ".[test,lessons]" -e ./widgets
 	touch $@
 
 install: $(VENV)/.installed
