@@ -66,6 +66,10 @@ loss = (w * x).tanh().sum()""",
 view = GraphView(loss)
 view.add_class("pgw-test-graphview")
 view""",
+    # a redraw: at the end of this cell the view's output is re-sent (for the saved notebook)
+    """\
+w.grad = torch.tensor([7.0, 7.0])
+view.update();""",
     """\
 playground = GradModePlayground()
 playground.add_class("pgw-test-playground")
@@ -254,6 +258,7 @@ def test_widgets_render_and_respond_in_jupyterlab(jupyter_server, tmp_path):
             assert box and box["width"] > 50 and box["height"] > 50, f"graph SVG is empty: {box}"
             assert graph.locator("g.pgw-function").count() >= 2  # tanh, sum, mul, AccumulateGrad ...
             assert "loss" in (graph.text_content() or "")  # named from the notebook variable
+            assert "grad [7., 7.]" in (graph.text_content() or "")  # the live view after a re-send
 
             # The controls.
             toggles = play.locator("button.widget-toggle-button")

@@ -20,8 +20,9 @@ class GraphView(widgets.VBox):
     function nodes are drawn; a note says how many were left out.
 
     The view shows as a widget with a kernel, and as a static SVG where the notebook is read
-    without one (the picture from when it was displayed). Its text form is a stable one-line
-    summary (``GraphView(loss: 3 tensors, 4 functions, 3 edges)``), for nbval.
+    without one: after every cell in which it was redrawn, that saved picture is brought up to
+    date. Its text form is a stable one-line summary
+    (``GraphView(loss: 3 tensors, 4 functions, 3 edges)``), for nbval.
     """
 
     def __init__(self, *tensors, names=None, follow=False, show_saved=False,
@@ -49,6 +50,8 @@ class GraphView(widgets.VBox):
         toolbar = widgets.HBox([self.redraw, self.follow_box, self.saved_box])
         super().__init__([self.picture, toolbar])
         self._hooked = False
+        self._handle = None  # the display handle of this view's output, once displayed
+        self._saved_svg = None  # the picture that output holds
         self._on_follow(None)
         self.update()
 
@@ -151,10 +154,15 @@ class GraphView(widgets.VBox):
             self.update()
         except Exception as e:  # noqa: BLE001 - a failing redraw must never disturb the learner's cell
             self.picture.value = f'<div class="pgw-message">GraphView could not redraw: {esc(e)}</div>'
+        self._refresh_saved()
 
     def close(self):
         """Stop following and close the widget."""
         self.follow_box.value = False
+        shell = ipython()
+        if shell is not None and self._handle is not None:
+            shell.events.unregister("post_run_cell", self._refresh_saved)
+            self._handle = None
         super().close()
 
     # -- how it shows ---------------------------------------------------------------------------
@@ -168,7 +176,23 @@ class GraphView(widgets.VBox):
         data["text/plain"] = repr(self)
         if self.svg:
             data["image/svg+xml"] = self.svg
+        self._saved_svg = self.svg
         return data
+
+    def _ipython_display_(self):
+        """Display through a handle, so that the picture saved with the notebook can follow."""
+        from IPython.display import display
+
+        self._handle = display(self._repr_mimebundle_(), raw=True, display_id=True)
+        shell = ipython()
+        if shell is not None:
+            shell.events.register("post_run_cell", self._refresh_saved)
+
+    def _refresh_saved(self, _result=None):
+        """Once per cell at most: re-send this view's output if its picture has changed since. The
+        live view looks the same afterwards; the notebook file then holds the latest picture."""
+        if self._handle is not None and self._saved_svg != self.svg:
+            self._handle.update(self._repr_mimebundle_(), raw=True)
 
     def snapshot(self):
         """The current picture as a plain SVG display object (it stays in a saved notebook)."""
