@@ -10,7 +10,8 @@ from .graph_view import GraphView
 from .magics import load_ipython_extension, unload_ipython_extension
 from .playground import GradModePlayground
 from .render import render_svg
+from .monitor import TrainingMonitor
 from .stepper import BackwardStepper
 
 __all__ = ["GraphModel", "build_graph", "render_svg", "GraphView", "GradModePlayground",
-           "BackwardStepper", "load_ipython_extension", "unload_ipython_extension"]
+           "BackwardStepper", "TrainingMonitor", "load_ipython_extension", "unload_ipython_extension"]
