@@ -141,3 +141,16 @@ def test_magic_and_rich_display_only_after_load_ext():
         shell.run_cell("%unload_ext pedagrad_widgets")
     data, _ = fmt.format(shell.user_ns["r"])
     assert "image/svg+xml" not in data
+
+
+def test_stepper_record_survives_zeroing_the_live_grad():
+    import pedagrad as pg
+    from pedagrad_widgets import BackwardStepper
+
+    w = pg.tensor([1.0, 2.0], requires_grad=True)
+    stepper = BackwardStepper((w * pg.tensor([5.0, 7.0])).sum())
+    stepper.run_to_end()
+    w.grad.zero_()
+    stepper.reset()
+    stepper.run_to_end()
+    assert w.grad.tolist() == [5.0, 7.0]

@@ -155,7 +155,9 @@ class GradModePlayground(widgets.VBox):
 
 def _join(names):
     names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _short(t):

@@ -103,7 +103,8 @@ class BackwardStepper(widgets.VBox):
 
     def _grad_at(self, v, k):
         if k == len(self.steps):
-            return self.final[id(v)]
+            grad = self.final[id(v)]  # a copy: the learner may zero_() the live .grad later
+            return None if grad is None else grad.clone()
         grad = self.initial.get(id(v))
         for step in self.steps[:k]:
             if step.variable is v:
