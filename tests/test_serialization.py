@@ -6,7 +6,9 @@ import math
 import os
 import pathlib
 import pickle
+import stat
 import sys
+import tracemalloc
 import zipfile
 
 import numpy as np
@@ -31,6 +33,8 @@ def same(a, b):
     if isinstance(a, dict):
         return len(a) == len(b) and all(same(ka, kb) and same(va, vb)
                                         for (ka, va), (kb, vb) in zip(a.items(), b.items()))
+    if isinstance(a, (set, frozenset)):  # in any order; nan is not equal to itself, so no `in`
+        return len(a) == len(b) and all(any(same(x, y) for y in b) for x in a)
     if isinstance(a, (list, tuple)):
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
     return a == b
@@ -51,6 +55,8 @@ def round_trip(obj, **load_args):
     float("nan"), float("inf"), float("-inf"), "", "héllo ✓ \n\"quoted\"", [], (), {},
     [1, "a", None], (1, (2, (3,))), {"a": 1, "b": [2.0]}, collections.OrderedDict([("z", 1), ("a", 2)]),
     {0: "int key", 1.5: "float key", True: "bool key", None: "None key", "s": "str key"},
+    {(0, "a"): 1, (): 2, ((1, 2), None): 3, frozenset({1, 2}): 4}, {1, "a", None, (2, 3), 2.5}, set(),
+    frozenset({"x", (1,)}), {"tags": {"a", "b"}, "seen": frozenset({(0, 1)})},
     pg.float64, pg.int64, pg.bool, pg.Size([2, 3]), pg.device("cpu"),
 ], ids=lambda v: type(v).__name__)
 def test_every_supported_value_comes_back_as_it_was(obj):
@@ -115,7 +121,8 @@ def test_a_parameter_loads_as_a_parameter():
     assert type(back) is nn.Parameter and back.requires_grad and pg.equal(back.detach(), p.detach())
 
 
-keys = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5)
+scalar_keys = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5)
+keys = scalar_keys | st.lists(scalar_keys, max_size=2).map(tuple) | st.frozensets(scalar_keys, max_size=2)
 tensors = st.builds(
     lambda a, grad: pg.Tensor._wrap(a, requires_grad=grad and a.dtype.kind == "f"),
     hnp.arrays(st.sampled_from([np.float32, np.float64, np.int64, np.int32, np.uint8, np.bool_]),
@@ -125,7 +132,8 @@ leaves = keys | tensors | st.sampled_from([pg.float32, pg.int64, pg.Size([1, 2])
 nested = st.recursive(leaves, lambda children: (
     st.lists(children, max_size=4) | st.lists(children, max_size=4).map(tuple)
     | st.dictionaries(keys, children, max_size=4)
-    | st.dictionaries(keys, children, max_size=4).map(lambda d: collections.OrderedDict(d))),
+    | st.dictionaries(keys, children, max_size=4).map(lambda d: collections.OrderedDict(d))
+    | st.sets(keys, max_size=4)),
     max_leaves=20)
 
 
@@ -159,6 +167,55 @@ def test_files_and_file_objects_and_cpu_map_locations_all_load(tmp_path):
         pg.load(tmp_path / "a.pt", map_location="cuda:0")
     with open(tmp_path / "a.pt") as text_file, pytest.raises(RuntimeError, match="binary mode"):
         pg.load(text_file)
+
+
+@pytest.mark.parametrize("where", [
+    "cpu", "cpu:0", {"cuda:0": "cpu"}, {"cpu": "cpu"}, {"cpu": pg.device("cpu")}, {},
+    lambda storage, loc: storage, lambda storage, loc: None, lambda storage, loc: storage.cpu(),
+    lambda storage, loc: storage.to("cpu"),
+], ids=["str", "str-index", "dict-cuda-to-cpu", "dict-cpu", "dict-device", "dict-empty", "identity",
+        "none", "cpu()", "to-cpu"])
+def test_map_location_as_torch_takes_it_for_the_cpu(tmp_path, where):
+    obj = {"w": pg.ones(2), "p": pg.nn.Parameter(pg.zeros(1)), "again": None}
+    obj["again"] = obj["w"]
+    pg.save(obj, tmp_path / "a.pt")
+    loaded = pg.load(tmp_path / "a.pt", map_location=where)
+    assert same(loaded, obj) and loaded["again"] is loaded["w"]
+
+
+def test_map_location_works_the_same_in_torch(torch, tmp_path):
+    """The learner's line runs unchanged on both libraries."""
+    for lib in (pg, torch):
+        lib.save({"w": lib.ones(2)}, tmp_path / "m.pt")
+        for where in ("cpu", {"cuda:0": "cpu"}, lambda storage, loc: storage):
+            assert lib.load(tmp_path / "m.pt", map_location=where)["w"].tolist() == [1.0, 1.0]
+
+
+def test_a_map_location_function_is_called_once_per_tensor_with_the_cpu_location(tmp_path):
+    w = pg.ones(3)
+    pg.save([w, w, pg.zeros(2)], tmp_path / "a.pt")
+    calls = []
+    pg.load(tmp_path / "a.pt", map_location=lambda storage, loc: calls.append((storage.nbytes(), loc)))
+    assert calls == [(12, "cpu"), (8, "cpu")]
+    pg.save(Net(), tmp_path / "net.pt")  # tensors inside a pickled object too
+    calls.clear()
+    pg.load(tmp_path / "net.pt", map_location=lambda storage, loc: calls.append(loc), weights_only=False)
+    assert calls == ["cpu"]
+
+
+@pytest.mark.parametrize("where, error, message", [
+    ("cuda", RuntimeError, r"CPU only, so map_location must be None.*not 'cuda' \(map_location is 'cuda'\)"),
+    ("mps", RuntimeError, "CPU only.*not 'mps'"),
+    ({"cpu": "cuda:0"}, RuntimeError, r"not 'cuda:0' \(map_location maps 'cpu' to 'cuda:0'\)"),
+    (lambda storage, loc: storage.cuda(), RuntimeError, "device 'cuda' is not available"),
+    (lambda storage, loc: storage.to("cuda:1"), RuntimeError, "device 'cuda:1' is not available"),
+    (lambda storage, loc: 5, TypeError, "map_location function returned int; it must return the storage"),
+    (5, TypeError, "map_location should be a string such as 'cpu'.*not int"),
+], ids=["cuda", "mps", "dict-to-cuda", "storage.cuda()", "storage.to-cuda", "returns-int", "int"])
+def test_map_locations_that_leave_the_cpu_are_refused_clearly(tmp_path, where, error, message):
+    pg.save({"w": pg.ones(2)}, tmp_path / "a.pt")
+    with pytest.raises(error, match=message):
+        pg.load(tmp_path / "a.pt", map_location=where)
 
 
 # -- objects that need pickle ----------------------------------------------------------------------
@@ -216,6 +273,16 @@ def test_a_value_pickle_would_need_is_named_with_where_it_is(tmp_path):
                                                      r"a numpy.float64.*convert that entry"):
         pg.load(tmp_path / "c.pt")
     assert pg.load(tmp_path / "c.pt", weights_only=False)["extra"]["mean"] == 0.5
+
+
+def test_a_set_element_or_key_that_is_not_plain_data_goes_to_pickle_and_is_named(tmp_path):
+    pg.save({"s": {1, np.float64(0.5)}}, tmp_path / "s.pt")
+    with pytest.raises(pickle.UnpicklingError, match=r"entry obj\['s'\] \(an element\) is a numpy.float64"):
+        pg.load(tmp_path / "s.pt")
+    pg.save({(1, pg.float32): 0}, tmp_path / "k.pt")
+    with pytest.raises(pickle.UnpicklingError, match=r"entry obj \(a key\) is a tuple"):
+        pg.load(tmp_path / "k.pt")
+    assert pg.load(tmp_path / "s.pt", weights_only=False) == {"s": {1, 0.5}}
 
 
 def test_a_missing_class_is_named_with_what_to_do(tmp_path, monkeypatch):
@@ -285,6 +352,60 @@ def test_a_disk_error_while_writing_tensors_leaves_the_previous_file(tmp_path, m
     assert os.listdir(tmp_path) == ["model.pt"]
 
 
+def test_saving_to_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path):
+    (tmp_path / "runs").mkdir()
+    target = tmp_path / "runs" / "model-v3.pt"
+    pg.save({"v": 3}, target)
+    link = tmp_path / "latest.pt"
+    link.symlink_to(target)
+    pg.save({"v": 4}, link)
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert pg.load(target) == {"v": 4} and sorted(os.listdir(tmp_path)) == ["latest.pt", "runs"]
+    assert os.listdir(tmp_path / "runs") == ["model-v3.pt"]  # no temporary file left
+
+
+def test_saving_to_a_dangling_symlink_creates_its_target(tmp_path):
+    link = tmp_path / "latest.pt"
+    link.symlink_to(tmp_path / "new.pt")
+    pg.save([1], link)
+    assert link.is_symlink() and pg.load(tmp_path / "new.pt") == [1]
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o664])
+def test_a_replaced_file_keeps_its_permission_bits(tmp_path, mode):
+    path = tmp_path / "private.pt"
+    pg.save({"w": pg.ones(1)}, path)
+    os.chmod(path, mode)
+    pg.save({"w": pg.zeros(1)}, path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == mode and same(pg.load(path), {"w": pg.zeros(1)})
+
+
+def test_a_new_file_gets_the_usual_permissions(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        pg.save({}, tmp_path / "new.pt")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(os.stat(tmp_path / "new.pt").st_mode) == 0o644
+
+
+def test_a_read_only_file_is_not_replaced(tmp_path, monkeypatch):
+    path = tmp_path / "frozen.pt"
+    pg.save([1], path)
+    before = path.read_bytes()
+    monkeypatch.setattr(serialization.os, "access", lambda p, m: False)  # as for a user who isn't root
+    with pytest.raises(PermissionError, match="frozen.pt"):
+        pg.save([2], path)
+    assert path.read_bytes() == before and os.listdir(tmp_path) == ["frozen.pt"]
+
+
+def test_saving_onto_a_directory_says_so(tmp_path):
+    (tmp_path / "model.pt").mkdir()
+    with pytest.raises(IsADirectoryError):
+        pg.save([1], tmp_path / "model.pt")
+    assert os.listdir(tmp_path) == ["model.pt"]
+
+
 def test_saving_into_a_missing_directory_says_so(tmp_path):
     with pytest.raises(RuntimeError, match="Parent directory .*nowhere does not exist"):
         pg.save({}, tmp_path / "nowhere" / "m.pt")
@@ -351,6 +472,158 @@ def test_foreign_and_damaged_files_get_a_runtime_error_saying_what_is_wrong(tmp_
     (tmp_path / "thing.pt").write_bytes(content)
     with pytest.raises(RuntimeError, match=f"thing.pt (is|was) .*{message}"):
         pg.load(tmp_path / "thing.pt")
+
+
+# -- crafted files: whatever a file claims, load takes no more memory than the file's own size ---
+
+
+def _header(obj_node):
+    return json.dumps({"format": "pedagrad", "version": 1, "object": obj_node})
+
+
+def _tensor_node(dtype, shape, entry="tensors/0.npy"):
+    return {"type": "tensor", "entry": entry, "dtype": dtype, "shape": list(shape), "requires_grad": False}
+
+
+def _npy(descr, shape, data=b"", fortran=False, version=(1, 0)):
+    out = io.BytesIO()
+    header = {"descr": descr, "fortran_order": fortran, "shape": tuple(shape)}
+    write = np.lib.format.write_array_header_1_0 if version == (1, 0) else np.lib.format.write_array_header_2_0
+    write(out, header)
+    return out.getvalue() + data
+
+
+def _load_peak(path):
+    """What load raises or returns, and the most memory it held meanwhile (numpy's included)."""
+    tracemalloc.start()
+    try:
+        try:
+            result = pg.load(path)
+        except Exception as e:  # noqa: BLE001  (returned for the test to check)
+            result = e
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
+@pytest.mark.parametrize("entry", ["pedagrad.json", "tensors/0.npy"])
+def test_a_compressed_entry_is_refused_before_it_is_expanded(tmp_path, method, entry):
+    """A compressed entry of a few kilobytes can unpack into gigabytes: only stored ones load."""
+    buffer = io.BytesIO()
+    pg.save({"w": pg.zeros(1000)}, buffer)
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(tmp_path / "bomb.pt", "w") as out:
+        for info in src.infolist():
+            out.writestr(info.filename, src.read(info), compress_type=method if info.filename == entry
+                         else zipfile.ZIP_STORED)
+    result, _ = _load_peak(tmp_path / "bomb.pt")
+    name = {zipfile.ZIP_DEFLATED: "deflate", zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "lzma"}[method]
+    assert isinstance(result, RuntimeError)
+    assert f"bomb.pt can't be loaded: its entry '{entry}' is compressed ({name})" in str(result)
+    assert "save it again with pedagrad.save" in str(result)
+
+
+def test_what_save_writes_is_stored_uncompressed(tmp_path):
+    pg.save({"w": pg.zeros(10), "model": Net()}, tmp_path / "m.pt")
+    with zipfile.ZipFile(tmp_path / "m.pt") as zf:
+        assert {info.compress_type for info in zf.infolist()} == {zipfile.ZIP_STORED}
+
+
+def test_a_npy_header_claiming_a_huge_shape_is_refused_before_allocating(tmp_path):
+    shape = (50_000_000,)  # 200 MB of float32 claimed; 4 bytes there
+    (tmp_path / "claim.pt").write_bytes(_zip({
+        "pedagrad.json": _header(_tensor_node("float32", shape)),
+        "tensors/0.npy": _npy("<f4", shape, b"\0" * 4)}))
+    result, peak = _load_peak(tmp_path / "claim.pt")
+    assert isinstance(result, RuntimeError) and peak < 2 ** 20
+    assert ("claim.pt is a truncated or corrupted pedagrad file: tensor entry tensors/0.npy should hold "
+            "200000000 bytes of float32 data of shape (50000000,), but holds 4") in str(result)
+
+
+@pytest.mark.parametrize("npy, message", [
+    (_npy("<f4", (2,), b"\0" * 12), "should hold 8 bytes of float32 data of shape \\(2,\\), but holds 12"),
+    (_npy("<f4", (3,), b"\0" * 12), "holds float32 data of shape \\(3,\\), but the structure says float32 "
+                                    "of shape \\(2,\\)"),
+    (_npy(">f4", (2,), b"\0" * 8), "holds >f4 data"),
+    (_npy("|O", (2,), b"\0" * 16), "holds object data"),
+    (b"not a npy file at all", "tensors/0.npy has no valid .npy header"),
+    (_npy("<f4", (2,), b"\0" * 8)[:20], "tensors/0.npy has no valid .npy header"),
+], ids=["extra-bytes", "other-shape", "big-endian", "object", "no-magic", "cut-header"])
+def test_a_npy_entry_that_disagrees_with_itself_or_the_structure_is_named(tmp_path, npy, message):
+    (tmp_path / "bad.pt").write_bytes(_zip({"pedagrad.json": _header(_tensor_node("float32", (2,))),
+                                            "tensors/0.npy": npy}))
+    with pytest.raises(RuntimeError, match=f"bad.pt is a truncated or corrupted pedagrad file: .*{message}"):
+        pg.load(tmp_path / "bad.pt")
+
+
+@pytest.mark.parametrize("version", [(1, 0), (2, 0)])
+def test_npy_versions_and_fortran_order_load_as_numpy_writes_them(tmp_path, version):
+    a = np.asfortranarray(np.arange(6, dtype=np.float32).reshape(2, 3))
+    (tmp_path / "f.pt").write_bytes(_zip({
+        "pedagrad.json": _header(_tensor_node("float32", (2, 3))),
+        "tensors/0.npy": _npy("<f4", (2, 3), a.tobytes(order="F"), fortran=True, version=version)}))
+    assert pg.load(tmp_path / "f.pt").tolist() == a.tolist()
+
+
+def _patch_central_size(data, entry, new_size):
+    """The zip bytes with the central directory claiming ``new_size`` bytes for ``entry``."""
+    data = bytearray(data)
+    start = data.index(b"PK\x01\x02")
+    while True:
+        name_length = int.from_bytes(data[start + 28:start + 30], "little")
+        if data[start + 46:start + 46 + name_length] == entry.encode():
+            break
+        start = data.index(b"PK\x01\x02", start + 4)
+    data[start + 20:start + 28] = new_size.to_bytes(4, "little") * 2
+    return bytes(data)
+
+
+@pytest.mark.parametrize("entry", ["tensors/0.npy", "pedagrad.json"])
+def test_an_entry_claiming_more_bytes_than_the_file_holds_is_refused(tmp_path, entry):
+    """As in overlapping-entry zip bombs, where one entry's data runs over the next entries."""
+    data = _saved_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        size = zf.getinfo(entry).file_size
+    (tmp_path / "lies.pt").write_bytes(_patch_central_size(data, entry, size + 200))
+    result, peak = _load_peak(tmp_path / "lies.pt")
+    assert isinstance(result, RuntimeError) and peak < 2 ** 20
+    assert (f"lies.pt is a truncated or corrupted pedagrad file: its entry '{entry}' claims "
+            f"{size + 200} bytes, more than the file holds in its place") in str(result)
+
+
+def test_a_structure_larger_than_the_limit_is_refused_on_load_and_on_save(tmp_path, monkeypatch):
+    pg.save(list(range(1000)), tmp_path / "long.pt")
+    monkeypatch.setattr(serialization, "MAX_STRUCTURE_BYTES", 1000)
+    with pytest.raises(RuntimeError, match=r"long.pt can't be loaded: its structure \(the entry "
+                                           r"'pedagrad.json'\) is \d+ bytes, more than the 1000 bytes"):
+        pg.load(tmp_path / "long.pt")
+    with pytest.raises(ValueError, match="more than the 1000 bytes pedagrad.load reads.*into tensors"):
+        pg.save(list(range(1000)), tmp_path / "new.pt")
+    assert os.listdir(tmp_path) == ["long.pt"]
+    monkeypatch.setattr(serialization, "MAX_STRUCTURE_BYTES", 10 ** 6)  # the limit can be raised
+    assert pg.load(tmp_path / "long.pt") == list(range(1000))
+
+
+def test_one_entry_described_twice_differently_is_refused(tmp_path):
+    nodes = [_tensor_node("float32", (2,)), _tensor_node("float32", (2,)) | {"requires_grad": True}]
+    (tmp_path / "twice.pt").write_bytes(_zip({
+        "pedagrad.json": _header(nodes), "tensors/0.npy": _npy("<f4", (2,), b"\0" * 8)}))
+    with pytest.raises(RuntimeError, match="twice.pt is a truncated.*tensor entry tensors/0.npy is "
+                                           "described twice, differently"):
+        pg.load(tmp_path / "twice.pt")
+
+
+@pytest.mark.parametrize("node", [
+    {"type": "set", "items": [[1, 2]]},
+    {"type": "dict", "items": [[{"type": "set", "items": []}, 1]]},
+    {"type": "frozenset", "items": [_tensor_node("float32", (2,))]},
+], ids=["list-in-set", "set-as-key", "tensor-in-frozenset"])
+def test_unhashable_keys_and_set_elements_in_a_structure_are_refused(tmp_path, node):
+    (tmp_path / "odd.pt").write_bytes(_zip({
+        "pedagrad.json": _header(node), "tensors/0.npy": _npy("<f4", (2,), b"\0" * 8)}))
+    with pytest.raises(RuntimeError, match="odd.pt is a truncated or corrupted pedagrad file: a dict "
+                                           "key or set element is a"):
+        pg.load(tmp_path / "odd.pt")
 
 
 def test_a_torch_save_file_is_recognised(torch, tmp_path):
