@@ -1,6 +1,5 @@
 """pedagrad.utils.data: datasets, splitting, samplers, collation and the DataLoader's epochs."""
 import collections
-import time
 import warnings
 
 import numpy as np
@@ -164,15 +163,15 @@ def test_batches_of_a_tensor_that_requires_grad_stay_in_the_graph():
     assert w.grad.tolist() == [[1.0, 1.0]] * 3 + [[0.0, 0.0]] * 3
 
 
-def test_an_epoch_over_the_digits_size_takes_well_under_10_ms():
+def test_an_epoch_of_a_tensor_dataset_gathers_each_batch_with_one_index_per_tensor(monkeypatch):
+    """The fast path: no per-sample __getitem__ and stack, one numpy fancy-index per tensor and batch."""
+    rows = []
+    real_rows = dataloader_module._rows
+    monkeypatch.setattr(dataloader_module, "_rows", lambda t, idx: rows.append(len(idx)) or real_rows(t, idx))
     loader = DataLoader(TensorDataset(pg.randn(1797, 64), pg.randint(0, 10, (1797,))),
                         batch_size=64, shuffle=True)
-    best = float("inf")
-    for _ in range(5):
-        start = time.perf_counter()
-        n = sum(len(y) for _, y in loader)
-        best = min(best, time.perf_counter() - start)
-    assert n == 1797 and best < 0.010
+    assert sum(len(y) for _, y in loader) == 1797
+    assert len(rows) == 2 * len(loader) == 2 * 29 and sum(rows) == 2 * 1797
 
 
 def test_user_datasets_are_collated_sample_by_sample():
@@ -217,16 +216,36 @@ def test_options_that_would_change_results_in_torch_are_checked_like_torch():
         loader.batch_size = 5
 
 
-def test_worker_processes_are_replaced_by_one_warning(monkeypatch):
+@pytest.fixture
+def fresh_worker_warning(monkeypatch):
+    """The once-per-process worker warning as if no DataLoader had warned yet; restored afterwards,
+    so neither this test nor the others depend on which ran first."""
     monkeypatch.setattr(dataloader_module, "_warned_about_workers", False)
+
+
+def _caught(make):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # Python's own once-per-line filter would hide repeats
+        result = make()
+    return result, [str(w.message) for w in caught]
+
+
+def test_worker_processes_are_replaced_by_one_warning(fresh_worker_warning):
     ds = TensorDataset(*_xy(12))
-    with pytest.warns(UserWarning, match="pedagrad loads data in the main process: num_workers=4"):
-        loader = DataLoader(ds, batch_size=5, num_workers=4, persistent_workers=True, prefetch_factor=2)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        DataLoader(ds, batch_size=5, num_workers=2)  # warned once already
-        DataLoader(ds, batch_size=5, num_workers=0, pin_memory=False)
+    loader, first = _caught(lambda: DataLoader(ds, batch_size=5, num_workers=4, persistent_workers=True,
+                                               prefetch_factor=2))
+    assert len(first) == 1 and first[0].startswith("pedagrad loads data in the main process: "
+                                                   "num_workers=4 starts no worker processes. The "
+                                                   "batches and their order are the same")
+    _, later = _caught(lambda: [DataLoader(ds, batch_size=5, num_workers=2),
+                                DataLoader(ds, batch_size=5, num_workers=0, pin_memory=False)])
+    assert later == []  # warned once already
     assert _labels(loader) == list(range(12))
+
+
+def test_the_worker_warning_for_an_iterable_dataset_says_it_is_read_once(fresh_worker_warning):
+    _, caught = _caught(lambda: DataLoader(Stream(pg, 4), num_workers=2))
+    assert len(caught) == 1 and "An IterableDataset is read once, as by a single worker" in caught[0]
 
 
 def test_a_dataset_without_len_gets_a_clear_error():
@@ -236,6 +255,114 @@ def test_a_dataset_without_len_gets_a_clear_error():
 
     with pytest.raises(TypeError, match="NoLen defines no __len__"):
         DataLoader(NoLen(), batch_size=2)
+
+
+def test_a_batch_sampler_needs_no_len_of_the_dataset(torch):
+    """As torch: the batch sampler alone says which samples to read, and how many batches there are."""
+    def batches(lib):
+        class NoLen(lib.utils.data.Dataset):
+            def __getitem__(self, i):
+                return lib.tensor([float(i)])
+
+        loader = lib.utils.data.DataLoader(NoLen(), batch_sampler=[[3, 1], [0]])
+        return len(loader), [b.tolist() for b in loader]
+
+    assert batches(pg) == batches(torch) == (2, [[[3.0], [1.0]], [[0.0]]])
+
+
+# -- IterableDataset: a stream of samples, compared with PyTorch ----------------------------------
+
+
+def Stream(lib, n, length=None, sample=lambda lib, i: lib.tensor([float(i), -i])):
+    """An IterableDataset of ``lib`` yielding n samples (reporting ``length`` as its len, if given)."""
+    data = lib.utils.data
+
+    class Stream(data.IterableDataset):
+        def __init__(self):
+            self.epochs = 0
+
+        def __iter__(self):
+            self.epochs += 1
+            return (sample(lib, i) for i in range(n))
+
+    if length is None:
+        return Stream()
+
+    class SizedStream(Stream):
+        def __len__(self):
+            return length
+
+    return SizedStream()
+
+
+def _both(torch, make):
+    """``make(lib)`` with pedagrad and with torch, each as comparable plain values or an error."""
+    def run(lib):
+        try:
+            return _as_plain(make(lib))
+        except Exception as e:  # noqa: BLE001  (compared)
+            return (type(e), str(e).replace("torch.utils.data", "pedagrad.utils.data"))
+
+    return run(pg), run(torch)
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib: list(lib.utils.data.DataLoader(Stream(lib, 5), batch_size=2)),
+    lambda lib: list(lib.utils.data.DataLoader(Stream(lib, 5), batch_size=2, drop_last=True)),
+    lambda lib: list(lib.utils.data.DataLoader(Stream(lib, 4), batch_size=2, drop_last=True)),
+    lambda lib: list(lib.utils.data.DataLoader(Stream(lib, 3))),
+    lambda lib: list(lib.utils.data.DataLoader(Stream(lib, 3), batch_size=None)),
+    lambda lib: list(lib.utils.data.DataLoader(Stream(lib, 0), batch_size=2)),
+    lambda lib: list(lib.utils.data.DataLoader(Stream(lib, 3), batch_size=7, shuffle=False)),
+    lambda lib: list(lib.utils.data.DataLoader(Stream(lib, 5, sample=lambda lib, i: {"x": i, "y": [i * 0.5]}),
+                                               batch_size=3)),
+    lambda lib: list(lib.utils.data.DataLoader(Stream(lib, 3, sample=lambda lib, i: np.arange(i, i + 2)),
+                                               batch_size=None)),
+    lambda lib: list(lib.utils.data.DataLoader(Stream(lib, 4), batch_size=3, collate_fn=len)),
+    lambda lib: list(lib.utils.data.DataLoader(Stream(lib, 3) + Stream(lib, 2), batch_size=2)),
+    lambda lib: len(lib.utils.data.DataLoader(Stream(lib, 5), batch_size=2)),
+    lambda lib: len(lib.utils.data.DataLoader(Stream(lib, 5, length=5), batch_size=2)),
+    lambda lib: len(lib.utils.data.DataLoader(Stream(lib, 5, length=5), batch_size=2, drop_last=True)),
+    lambda lib: len(lib.utils.data.DataLoader(Stream(lib, 5, length=5), batch_size=None)),
+    lambda lib: len(Stream(lib, 3, length=3) + Stream(lib, 2, length=2)),
+    lambda lib: len(Stream(lib, 3) + Stream(lib, 2, length=2)),
+    lambda lib: lib.utils.data.DataLoader(Stream(lib, 5), shuffle=True),
+    lambda lib: lib.utils.data.DataLoader(Stream(lib, 5), batch_size=2, shuffle="yes"),
+    lambda lib: lib.utils.data.DataLoader(Stream(lib, 5), sampler=[0, 1]),
+    lambda lib: lib.utils.data.DataLoader(Stream(lib, 5), batch_sampler=[[0, 1]]),
+    lambda lib: lib.utils.data.ConcatDataset([Stream(lib, 3)]),
+    lambda lib: Stream(lib, 3)[0],
+    lambda lib: list(lib.utils.data.ChainDataset([Stream(lib, 1), lib.utils.data.TensorDataset(lib.ones(2))])),
+    lambda lib: type("NoIter", (lib.utils.data.IterableDataset,), {})(),
+    lambda lib: lib.utils.data.get_worker_info(),
+], ids=["batches", "drop_last", "drop_last-exact", "batch_size-1", "batch_size-None", "empty",
+        "batch-larger-than-stream", "dict-samples", "numpy-samples-converted", "collate_fn", "chained",
+        "len-without-__len__", "len", "len-drop_last", "len-batch_size-None", "chain-len",
+        "chain-len-without-__len__", "shuffle", "shuffle-truthy", "sampler", "batch_sampler",
+        "concat-refuses", "no-__getitem__", "chain-of-a-map-dataset", "no-__iter__", "get_worker_info"])
+def test_an_iterable_dataset_loads_as_in_torch(torch, make):
+    got, expected = _both(torch, make)
+    assert got == expected
+
+
+def test_each_epoch_iterates_the_stream_again():
+    stream = Stream(pg, 3)
+    loader = DataLoader(stream, batch_size=2)
+    first, second = _as_plain(list(loader)), _as_plain(list(loader))
+    assert first == second and len(first[1]) == 2 and stream.epochs == 2
+
+
+def test_a_stream_longer_than_its_reported_len_warns_as_torch(torch):
+    """torch compares the batches fetched with len(dataset), once len(loader) was asked for."""
+    def run(lib):
+        loader = lib.utils.data.DataLoader(Stream(lib, 5, length=2), batch_size=None)
+        quiet = _caught(lambda: list(loader))[1]  # len() never asked: no warning
+        n = len(loader)
+        batches, caught = _caught(lambda: list(loader))
+        return n, len(batches), quiet, [m.split(" was reported")[1] for m in caught]
+
+    assert run(pg) == run(torch)
+    assert run(pg)[3][0] == " to be 2(when accessing len(dataloader)), but 3 samples have been fetched. "
 
 
 # -- collation, compared with PyTorch -------------------------------------------------------------

@@ -1,5 +1,7 @@
-"""Datasets: anything indexable by sample number, plus ways to wrap, join and split them."""
+"""Datasets: anything indexable by sample number, or a stream of samples (``IterableDataset``),
+plus ways to wrap, join and split them."""
 import bisect
+import collections.abc
 import math
 import warnings
 
@@ -14,6 +16,36 @@ class Dataset:
 
     def __add__(self, other):
         return ConcatDataset([self, other])
+
+
+class IterableDataset(Dataset, collections.abc.Iterable):
+    """A stream of samples: subclasses define ``__iter__`` (yielding one sample at a time), and
+    ``__len__`` only if they know how many. A DataLoader reads it in order and batches what comes;
+    it can't shuffle it or pick samples by index."""
+
+    def __add__(self, other):
+        return ChainDataset([self, other])
+
+
+class ChainDataset(IterableDataset):
+    """The samples of several IterableDatasets one stream after the other (``a + b``)."""
+
+    def __init__(self, datasets):
+        self.datasets = datasets
+
+    def __iter__(self):
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise AssertionError("ChainDataset only supports IterableDataset")
+            yield from d
+
+    def __len__(self):
+        total = 0
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise AssertionError("ChainDataset only supports IterableDataset")
+            total += len(d)
+        return total
 
 
 class TensorDataset(Dataset):
@@ -43,6 +75,9 @@ class ConcatDataset(Dataset):
         self.datasets = list(datasets)
         if not self.datasets:
             raise AssertionError("datasets should not be an empty iterable")
+        for d in self.datasets:
+            if isinstance(d, IterableDataset):
+                raise AssertionError("ConcatDataset does not support IterableDataset")
         self.cumulative_sizes = []
         total = 0
         for d in self.datasets:

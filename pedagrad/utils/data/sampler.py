@@ -14,6 +14,14 @@ class Sampler:
         raise NotImplementedError
 
 
+class _InfiniteConstantSampler(Sampler):
+    """None, forever: the "indices" of an IterableDataset, whose samples come in stream order."""
+
+    def __iter__(self):
+        while True:
+            yield None
+
+
 class SequentialSampler(Sampler):
     """The indices 0, 1, ..., len(data_source) - 1 in order."""
 
