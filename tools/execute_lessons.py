@@ -1,10 +1,11 @@
 """Re-execute lessons top to bottom in a fresh kernel and save them with their outputs.
 
     make lessons-run                 # every lesson
-    python tools/execute_lessons.py lessons/00-welcome.ipynb
+    python tools/execute_lessons.py lessons/03-backward.ipynb
 
 Runs each notebook in this Python (as nbval does with --nbval-current-env), so the saved
-outputs are the ones the test suite will compare against.
+outputs are the ones the test suite will compare against. Per-cell timing metadata is dropped,
+so a re-run that changes nothing leaves the file as it was.
 """
 import argparse
 import os
@@ -25,6 +26,8 @@ def execute(path, timeout=600):
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
     # write next to the target, then rename: an interrupted run never leaves half a notebook
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".ipynb.tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:

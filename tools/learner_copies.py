@@ -75,7 +75,7 @@ def learner_copy(nb, name="notebook"):
         cells.append(cell)
         if cell.cell_type != "code":
             continue
-        if "### BEGIN SOLUTION" in cell.source:
+        if "### BEGIN SOLUTION" in cell.source or "### END SOLUTION" in cell.source:
             cell.source, solution = split_solution(cell.source, f"{name}, cell {index}")
             clear(cell)
             cells.append(reveal_cell(solution))

@@ -154,3 +154,22 @@ def test_stepper_record_survives_zeroing_the_live_grad():
     stepper.reset()
     stepper.run_to_end()
     assert w.grad.tolist() == [5.0, 7.0]
+
+
+def test_stepper_and_playground_show_a_stable_text_and_their_picture():
+    w = torch.tensor(3.0, requires_grad=True)
+    loss = (2 * w) ** 2
+    stepper = BackwardStepper(loss, names={"w": w, "loss": loss})
+    assert repr(stepper).startswith("BackwardStepper at node 0 of 3: Before backward.")
+    stepper.run_to_end()
+    assert repr(stepper) == ("BackwardStepper at node 3 of 3: Step 3 of 3: AccumulateGrad received grad 24. and "
+                             "added it into w.grad: None += 24. → 24. Done: every .grad now equals what "
+                             "loss.backward() gives.")
+    bundle = stepper._repr_mimebundle_()
+    assert bundle["text/plain"] == repr(stepper) and bundle["image/svg+xml"] == stepper.graph.svg
+
+    playground = GradModePlayground()
+    playground.no_grad.value = True
+    assert repr(playground).startswith("GradModePlayground(x.requires_grad=False, w1.requires_grad=True, "
+                                       "w2.requires_grad=True, no_grad=on, h.detach()=off): Inside torch.no_grad()")
+    assert playground._repr_mimebundle_()["image/svg+xml"] == playground.graph.svg

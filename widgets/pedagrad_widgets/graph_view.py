@@ -4,10 +4,11 @@ import ipywidgets as widgets
 from .graph_model import DEFAULT_MAX_NODES, build_graph, is_tensor
 from .namespace import ipython, tensor_names, user_namespace
 from .render import render_svg
+from .saved_picture import SavedPicture
 from .svg_parts import esc
 
 
-class GraphView(widgets.VBox):
+class GraphView(SavedPicture, widgets.VBox):
     """Draw the backward graph of ``tensors``; ``update()`` redraws it in place.
 
     Each argument is a tensor, or the *name* of a variable (``GraphView("loss")``), looked up again
@@ -50,8 +51,6 @@ class GraphView(widgets.VBox):
         toolbar = widgets.HBox([self.redraw, self.follow_box, self.saved_box])
         super().__init__([self.picture, toolbar])
         self._hooked = False
-        self._handle = None  # the display handle of this view's output, once displayed
-        self._saved_svg = None  # the picture that output holds
         self._on_follow(None)
         self.update()
 
@@ -159,10 +158,7 @@ class GraphView(widgets.VBox):
     def close(self):
         """Stop following and close the widget."""
         self.follow_box.value = False
-        shell = ipython()
-        if shell is not None and self._handle is not None:
-            shell.events.unregister("post_run_cell", self._refresh_saved)
-            self._handle = None
+        self._stop_refreshing()
         super().close()
 
     # -- how it shows ---------------------------------------------------------------------------
@@ -171,30 +167,5 @@ class GraphView(widgets.VBox):
         body = self.model.summary() if self.model is not None else "nothing drawn"
         return f"GraphView({what}: {body})"
 
-    def _repr_mimebundle_(self, **kwargs):
-        data = super()._repr_mimebundle_(**kwargs) or {}
-        data["text/plain"] = repr(self)
-        if self.svg:
-            data["image/svg+xml"] = self.svg
-        self._saved_svg = self.svg
-        return data
-
-    def _ipython_display_(self):
-        """Display through a handle, so that the picture saved with the notebook can follow."""
-        from IPython.display import display
-
-        self._handle = display(self._repr_mimebundle_(), raw=True, display_id=True)
-        shell = ipython()
-        if shell is not None:
-            shell.events.register("post_run_cell", self._refresh_saved)
-
-    def _refresh_saved(self, _result=None):
-        """Once per cell at most: re-send this view's output if its picture has changed since. The
-        live view looks the same afterwards; the notebook file then holds the latest picture."""
-        if self._handle is not None and self._saved_svg != self.svg:
-            self._handle.update(self._repr_mimebundle_(), raw=True)
-
-    def snapshot(self):
-        """The current picture as a plain SVG display object (it stays in a saved notebook)."""
-        from IPython.display import SVG
-        return SVG(data=self.svg)
+    def _picture(self):
+        return self.svg

@@ -4,6 +4,7 @@ import inspect
 import ipywidgets as widgets
 
 from .graph_view import GraphView
+from .saved_picture import SavedPicture
 from .svg_parts import esc
 
 
@@ -18,7 +19,7 @@ def _default_inputs(torch):
             "w2": torch.tensor([2.0, 1.0], requires_grad=True)}
 
 
-class GradModePlayground(widgets.VBox):
+class GradModePlayground(SavedPicture, widgets.VBox):
     """Live controls over one small computation: a requires_grad toggle per input, a ``no_grad()``
     switch around the forward pass, and a ``detach()`` switch per marked intermediate.
 
@@ -106,6 +107,20 @@ class GradModePlayground(widgets.VBox):
         self.table.value = self._table()
         self.explanation = self._explain()
         self.sentence.value = f"<p style='font-size:1.05em'>{esc(self.explanation)}</p>"
+
+    # -- how it shows ---------------------------------------------------------------------------
+    def _picture(self):
+        return self.graph.svg
+
+    def __repr__(self):
+        switches = [f"{k}.requires_grad={w.value}" for k, w in self.toggles.items()]
+        switches.append(f"no_grad={'on' if self.no_grad.value else 'off'}")
+        switches += [f"{k}.detach()={'on' if w.value else 'off'}" for k, w in self.detach.items()]
+        return f"GradModePlayground({', '.join(switches)}): {self.explanation}"
+
+    def close(self):
+        self._stop_refreshing()
+        super().close()
 
     def got_grad(self):
         """Names of the inputs whose ``.grad`` was filled by the last backward."""

@@ -4,6 +4,7 @@ import ipywidgets as widgets
 from .graph_model import format_values, is_accumulate, node_name
 from .graph_view import GraphView
 from .namespace import tensor_names
+from .saved_picture import SavedPicture, plain
 from .svg_parts import esc
 
 
@@ -11,7 +12,7 @@ def _short(t):
     return "None" if t is None else format_values(t)
 
 
-class BackwardStepper(widgets.VBox):
+class BackwardStepper(SavedPicture, widgets.VBox):
     """Step through the backward pass of a pedagrad ``loss`` with ``pedagrad.autograd.backward_steps``.
 
     The whole pass is recorded once (with ``retain_graph=True``, so the graph stays drawable);
@@ -141,10 +142,21 @@ class BackwardStepper(widgets.VBox):
             label = esc(self.graph.model.node(self.graph.model.id_of(s.variable)).title) \
                 if self.graph.model and self.graph.model.id_of(s.variable) else "the leaf"
             body = (f" and added it into {label}.grad: <code>{esc(_short(s.grad_before))}</code> "
-                    f"+= <code>{esc(_short(s.grad_outputs[0]))}</code> → <code>{esc(_short(s.grad_after))}</code>.")
+                    f"+= <code>{esc(_short(s.grad_outputs[0]))}</code> → <code>{esc(_short(s.grad_after))}</code>")
         else:
             sent = [f"<code>{esc(_short(g))}</code> to {esc(node_name(c))}"
                     for (c, _), g in zip(s.node.next_functions, s.grad_inputs) if c is not None and g is not None]
-            body = "; sent " + ", ".join(sent) + "." if sent else "; sent nothing on (no input needs grad)."
-        tail = " <b>Done:</b> every .grad now equals what loss.backward() gives." if k == n else ""
+            body = "; sent " + ", ".join(sent) if sent else "; sent nothing on (no input needs grad)"
+        tail = "<br><b>Done:</b> every .grad now equals what loss.backward() gives." if k == n else ""
         return head + body + tail + "</p>"
+
+    # -- how it shows ---------------------------------------------------------------------------
+    def _picture(self):
+        return self.graph.svg
+
+    def __repr__(self):
+        return f"BackwardStepper at node {self.position} of {len(self.steps)}: {plain(self.info.value)}"
+
+    def close(self):
+        self._stop_refreshing()
+        super().close()
