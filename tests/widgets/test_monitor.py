@@ -25,6 +25,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 import pedagrad as torch  # noqa: E402
 from pedagrad_widgets import TrainingMonitor  # noqa: E402
+from pedagrad_widgets import monitor as monitor_module  # noqa: E402
 from pedagrad_widgets.monitor_plot import TRAIN_COLOR, VAL_COLOR  # noqa: E402
 
 
@@ -37,7 +38,8 @@ def feed(monitor, n, start=0, redraw_every=0):
     return monitor
 
 
-def test_history_table_and_text_after_updates():
+def test_history_table_and_text_after_updates(monkeypatch):
+    monkeypatch.setattr(monitor_module, "TEXT_INTERVAL", 0)  # every update shows at once
     m = TrainingMonitor(epochs=4, mode="widget")
     m.update(0, train_loss=1.0, val_loss=1.5, acc=0.5)
     m.update(1, train_loss=torch.tensor(0.5), val_loss=np.float64(0.75), acc=0.75)
@@ -80,6 +82,32 @@ def test_the_picture_has_both_curves_on_two_panels():
     assert colour_share(m.png, TRAIN_COLOR) > 0.003 and colour_share(m.png, VAL_COLOR) > 0.003
     distinct = np.unique((rgb * 8).astype(int).reshape(-1, 3), axis=0)
     assert len(distinct) > 10
+
+
+def test_new_frames_reuse_the_axes_and_look_the_same_as_a_full_redraw():
+    m = feed(TrainingMonitor(epochs=30, mode="widget"), 12, redraw_every=1)
+    full = m.plot.full_draws
+    feed(m, 3, start=12, redraw_every=1)
+    assert m.draws == 15 and m.plot.full_draws <= full + 1  # the axes had room for three more epochs
+    blitted = m.png
+    m.plot.blitter.background = None  # forget the cached axes: draw everything again
+    assert m.redraw().png == blitted
+
+
+def test_the_axes_cover_all_epochs_and_every_point():
+    m = feed(TrainingMonitor(epochs=40, mode="widget"), 10).redraw()
+    loss_axes = m.plot.axes["loss"]
+    assert loss_axes.get_xlim()[0] < 0 and loss_axes.get_xlim()[1] > 39  # the whole run, from the first epoch
+    low, high = loss_axes.get_ylim()
+    values = m.history["train_loss"] + m.history["val_loss"]
+    assert low <= min(values) and max(values) <= high and low > -0.1  # a loss axis starts near 0, not below
+
+
+def test_the_table_catches_up_at_the_last_epoch():
+    m = feed(TrainingMonitor(epochs=30, mode="widget"), 30)
+    last = f"{m.history['train_loss'][-1]:.4f}"
+    assert f"<td>train_loss</td><td style='text-align:right'>{last}</td>" in m.table.value
+    assert m.epoch_bar.value == 30 and m.epoch_label.value.startswith("30/30 epochs")
 
 
 def test_the_picture_is_stable():

@@ -1,10 +1,14 @@
-"""Notebook widgets for pedagrad: see the autograd graph live, play with grad modes, step through backward.
+"""Notebook widgets for pedagrad: see the autograd graph live, play with grad modes, step through backward,
+watch training.
 
     from pedagrad_widgets import GraphView, GradModePlayground, BackwardStepper
+    from pedagrad_widgets import TrainingMonitor, HyperparameterExplorer, GradientFlow
     %load_ext pedagrad_widgets        # adds %graph <expr> and graph display of tensors
 
 They read graphs only through PyTorch's public names, so GraphView draws PyTorch graphs too.
 """
+from .explorer import HyperparameterExplorer
+from .gradient_flow import GradientFlow
 from .graph_model import GraphModel, build_graph
 from .graph_view import GraphView
 from .magics import load_ipython_extension, unload_ipython_extension
@@ -14,4 +18,5 @@ from .monitor import TrainingMonitor
 from .stepper import BackwardStepper
 
 __all__ = ["GraphModel", "build_graph", "render_svg", "GraphView", "GradModePlayground",
-           "BackwardStepper", "TrainingMonitor", "load_ipython_extension", "unload_ipython_extension"]
+           "BackwardStepper", "TrainingMonitor", "HyperparameterExplorer", "GradientFlow", "load_ipython_extension",
+           "unload_ipython_extension"]

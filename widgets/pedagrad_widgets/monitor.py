@@ -6,25 +6,16 @@ import ipywidgets as widgets
 from tqdm import tqdm
 
 from .monitor_plot import CurvePlot, panel_of
-from .namespace import ipython
+from .plot_display import LivePicture, in_widget_frontend, resolve_mode
+from .plot_throttle import Throttle
 from .svg_parts import esc
 
-BATCH_INTERVAL = 0.1  # seconds between two redraws of the batch bar
+TEXT_INTERVAL = 0.1  # seconds between two updates of the bars, their labels and the table
 DRAW_SHARE = 0.05  # the most of the loop's time that drawing the curves may take
-FIRST_DRAW_COST = 0.1  # seconds a frame is assumed to take before one has been timed
+FIRST_DRAW_COST = 0.05  # seconds a frame is assumed to take before one has been timed
 HIGHER_IS_BETTER = ("acc", "accuracy")  # panels whose best value is the largest
 
-
-def in_widget_frontend():
-    """True inside a Jupyter kernel (a ZMQ shell), where widgets can show; False in plain Python or a terminal."""
-    shell = ipython()
-    if shell is None:
-        return False
-    try:
-        from ipykernel.zmqshell import ZMQInteractiveShell
-    except ImportError:
-        return False
-    return isinstance(shell, ZMQInteractiveShell)
+__all__ = ["TrainingMonitor", "in_widget_frontend"]
 
 
 def as_number(name, value):
@@ -40,7 +31,7 @@ def as_number(name, value):
                         f"{value!r}. Pass e.g. {name}=loss.item().") from None
 
 
-class TrainingMonitor(widgets.VBox):
+class TrainingMonitor(LivePicture, widgets.VBox):
     """Plot training curves while a loop runs: ``update(epoch, train_loss=..., val_loss=..., acc=...)``.
 
     ``monitor = TrainingMonitor(epochs=20)``, then once per epoch
@@ -49,30 +40,28 @@ class TrainingMonitor(widgets.VBox):
     every other metric gets a panel shared with its ``val_`` twin.
 
     The picture is one ``Image`` widget whose PNG is replaced, at most every ``min_interval``
-    seconds (longer if drawing is slow, so drawing stays under a tenth of the loop's time), and
-    always after the last epoch. Then the final picture is also left in the notebook's saved output,
-    with a stable text form for nbval. Outside Jupyter (plain Python, a terminal) it prints one
+    seconds (longer if drawing is slow, so drawing stays under a twentieth of the loop's time), and
+    always after the last epoch; bars, labels and table follow at most every tenth of a second.
+    Then the final picture is also left in the notebook's saved output, with a stable text form
+    for nbval. Outside Jupyter (plain Python, a terminal) it prints one
     line per epoch instead (``mode="text"``).
     """
 
     def __init__(self, epochs, *, log_scale=False, min_interval=0.2, mode="auto"):
         if not isinstance(epochs, int) or epochs < 1:
             raise ValueError(f"TrainingMonitor(epochs=...) needs a positive whole number of epochs, got {epochs!r}")
-        if mode not in ("auto", "widget", "text"):
-            raise ValueError(f"mode must be 'auto', 'widget' or 'text', got {mode!r}")
+        self.mode = resolve_mode(mode)
         self.epochs = epochs
-        self.mode = ("widget" if in_widget_frontend() else "text") if mode == "auto" else mode
-        self.min_interval = min_interval
         self.epoch_values = []  # the epoch number given to each update()
         self.history = {}  # series name -> [value, or None for epochs it was not given]
+        self._best = {}  # series name -> (best value, its epoch)
         self.png = b""
         self.plot = CurvePlot()
         self.plot.log = bool(log_scale)
+        self.throttle = Throttle(min_interval, DRAW_SHARE, FIRST_DRAW_COST)
         self._start = None
-        self._last_draw = None  # when the last drawing ended (or training began)
-        self._draw_cost = FIRST_DRAW_COST
-        self._last_batch = -math.inf
-        self._handle = None
+        self._last_text = -math.inf  # when the epoch bar and the table were last updated
+        self._last_batch = -math.inf  # when the batch bar was
         self._finished = False
 
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
@@ -107,21 +96,44 @@ class TrainingMonitor(widgets.VBox):
         self.epoch_values.append(epoch)
         for name, series in self.history.items():
             series.append(numbers.get(name))
+        self._note_best(epoch, numbers)
         last = self.done >= self.epochs
         if self.mode == "text":
             print(self._text_line(epoch), flush=True)
             if last:
                 self.finish()
             return self
-        self._show()
+        self.show()
+        if last:
+            self.finish()
+            return self
+        if self._text_due():
+            self._update_text()
+        if self.throttle.due():
+            self.redraw()
+        return self
+
+    def _note_best(self, epoch, numbers):
+        for name, value in numbers.items():
+            if value is None or value != value:
+                continue
+            best = self._best.get(name)
+            higher = panel_of(name) in HIGHER_IS_BETTER
+            if best is None or (value > best[0] if higher else value < best[0]):
+                self._best[name] = (value, epoch)
+
+    def _text_due(self):
+        now = time.perf_counter()
+        if now - self._last_text < TEXT_INTERVAL:
+            return False
+        self._last_text = now
+        return True
+
+    def _update_text(self):
+        """Bring the epoch bar, its label and the table up to date."""
         self.epoch_bar.value = min(self.done, self.epochs)
         self.epoch_label.value = self._meter_text(self.done)
         self.table.value = self.table_html()
-        if last:
-            self.finish()
-        elif self._draw_due():
-            self.redraw()
-        return self
 
     def batch(self, i, n_batches):
         """Move the batch bar: batch ``i`` (counted from 0) of ``n_batches`` in this epoch is done."""
@@ -129,10 +141,10 @@ class TrainingMonitor(widgets.VBox):
             return self
         self._begin()
         now = time.perf_counter()
-        if i + 1 < n_batches and now - self._last_batch < BATCH_INTERVAL:
+        if i + 1 < n_batches and now - self._last_batch < TEXT_INTERVAL:
             return self
         self._last_batch = now
-        self._show()
+        self.show()
         self.batch_bar.max = max(int(n_batches), 1)
         self.batch_bar.value = min(i + 1, self.batch_bar.max)
         self.batch_label.value = f"{i + 1}/{n_batches}"
@@ -141,12 +153,8 @@ class TrainingMonitor(widgets.VBox):
 
     def _begin(self):
         if self._start is None:
-            self._start = self._last_draw = time.perf_counter()
-
-    def _draw_due(self):
-        """Throttle: wait ``min_interval``, and long enough that drawing takes at most DRAW_SHARE of the time."""
-        wait = max(self.min_interval, self._draw_cost * (1 - DRAW_SHARE) / DRAW_SHARE)
-        return time.perf_counter() - self._last_draw >= wait
+            self._start = time.perf_counter()
+            self.throttle.start()
 
     def _meter_text(self, n):
         """``3.5/20 epochs [00:02<00:09, 1.52 epochs/s]``: elapsed and remaining time, by tqdm."""
@@ -157,12 +165,15 @@ class TrainingMonitor(widgets.VBox):
     # -- drawing ----------------------------------------------------------------------------------
     def redraw(self):
         """Draw the curves now and put the PNG into the image widget."""
-        t0 = time.perf_counter()
-        self.png = self.plot.draw(self.epoch_values, self.history)
+        x_end = self.epoch_values[0] + self.epochs - 1 if self.epoch_values else None
+        self.png = self.throttle.frame(lambda: self.plot.draw(self.epoch_values, self.history, x_end))
         self.image.value = self.png
-        self._last_draw = time.perf_counter()
-        self._draw_cost = self._last_draw - t0
         return self
+
+    @property
+    def min_interval(self):
+        """The least time, in seconds, between two frames."""
+        return self.throttle.min_interval
 
     @property
     def draws(self):
@@ -183,7 +194,7 @@ class TrainingMonitor(widgets.VBox):
         if self.done:
             self.redraw()
             if self._finished:
-                self._refresh_saved()
+                self.refresh_saved()
 
     def finish(self):
         """Draw the final curves and leave them (PNG and a text summary) in the notebook's output."""
@@ -194,16 +205,18 @@ class TrainingMonitor(widgets.VBox):
             return self
         self._finished = True
         if self.done:
+            self._update_text()
             self.redraw()
-            self._refresh_saved()
+            self.refresh_saved()
         return self
 
     def close(self):
         """Finish, and replace the live widget with the static final picture."""
         self.finish()
+        self.stop_watching()
         if self.mode == "widget":
-            super().close()  # the view goes; _refresh_saved then sends the picture alone
-            self._refresh_saved()
+            super().close()  # the view goes; the output is then re-sent with the picture alone
+            self.refresh_saved(force=True)
 
     def __del__(self):
         # ipywidgets closes a widget when it is collected: do only that, neither draw nor print
@@ -212,11 +225,7 @@ class TrainingMonitor(widgets.VBox):
     # -- the summary ------------------------------------------------------------------------------
     def best(self, name):
         """(best value, its epoch) of a series: the minimum, or the maximum for accuracies; None if empty."""
-        points = [(v, e) for e, v in zip(self.epoch_values, self.history[name]) if v is not None and v == v]
-        if not points:
-            return None
-        pick = max if panel_of(name) in HIGHER_IS_BETTER else min
-        return pick(points, key=lambda p: p[0])
+        return self._best.get(name)
 
     def _current(self, name):
         return next((v for v in reversed(self.history[name]) if v is not None), None)
@@ -247,35 +256,6 @@ class TrainingMonitor(widgets.VBox):
             tail = f" ({kind} {best[0]:.4f} @ {best[1]})" if best else ""
             parts.append(f"{name} {_fmt(self._current(name))}{tail}")
         return f"TrainingMonitor: {self.done}/{self.epochs} epochs" + (", " if parts else "") + ", ".join(parts)
-
-    # -- how it shows -----------------------------------------------------------------------------
-    def _repr_mimebundle_(self, **kwargs):
-        data = {} if self._closed() else dict(super()._repr_mimebundle_(**kwargs) or {})
-        data["text/plain"] = repr(self)
-        if self.png:
-            data["image/png"] = self.png
-        return data
-
-    def _closed(self):
-        return getattr(self, "comm", None) is None
-
-    def _ipython_display_(self):
-        """Display through a handle, so that the final picture can replace the first in the saved notebook."""
-        from IPython.display import display
-
-        if self.mode == "text":
-            print(repr(self))
-            return
-        self._handle = display(self._repr_mimebundle_(), raw=True, display_id=True)
-
-    def _show(self):
-        """Inside a loop, show the monitor at its first update if no cell has displayed it yet."""
-        if self._handle is None and in_widget_frontend():
-            self._ipython_display_()
-
-    def _refresh_saved(self):
-        if self._handle is not None:
-            self._handle.update(self._repr_mimebundle_(), raw=True)
 
 
 def _fmt(value):

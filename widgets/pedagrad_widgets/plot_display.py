@@ -1,0 +1,96 @@
+"""LivePicture: how a widget holding one PNG shows itself in Jupyter, in a saved notebook and in plain Python."""
+from .namespace import ipython
+
+MODES = ("auto", "widget", "text")
+
+
+def in_widget_frontend():
+    """True inside a Jupyter kernel (a ZMQ shell), where widgets can show; False in plain Python or a terminal."""
+    shell = ipython()
+    if shell is None:
+        return False
+    try:
+        from ipykernel.zmqshell import ZMQInteractiveShell
+    except ImportError:
+        return False
+    return isinstance(shell, ZMQInteractiveShell)
+
+
+def resolve_mode(mode):
+    """``"widget"`` or ``"text"``: what ``mode="auto"`` means here, or the mode asked for."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be 'auto', 'widget' or 'text', got {mode!r}")
+    if mode == "auto":
+        return "widget" if in_widget_frontend() else "text"
+    return mode
+
+
+class LivePicture:
+    """Mixin for an ipywidgets box holding its latest picture in ``self.png``.
+
+    Its output carries the widget view, a stable ``text/plain`` (the repr, which nbval compares) and
+    the PNG (which nbval does not compare, and which a saved notebook keeps for readers without a
+    kernel). The output is displayed through a handle, so it can be re-sent when the picture
+    changes. In ``mode == "text"`` displaying it prints the repr instead.
+    """
+
+    png = b""
+    mode = "text"
+    _handle = None  # the display handle, once displayed
+    _sent = None  # (png, text) that the displayed output holds
+    _watching = False
+
+    def _repr_mimebundle_(self, **kwargs):
+        data = {} if self._closed() else dict(super()._repr_mimebundle_(**kwargs) or {})
+        data["text/plain"] = repr(self)
+        if self.png:
+            data["image/png"] = self.png
+        return data
+
+    def _closed(self):
+        return getattr(self, "comm", None) is None
+
+    def _ipython_display_(self):
+        """Display through a handle, so that a later picture can replace the first in the saved notebook."""
+        from IPython.display import display
+
+        if self.mode == "text":
+            print(repr(self))
+            return
+        self._sent = (self.png, repr(self))
+        self._handle = display(self._repr_mimebundle_(), raw=True, display_id=True)
+        self.watch_cells()
+
+    def show(self):
+        """Display it in the running cell if no cell has displayed it yet (only inside a kernel)."""
+        if self._handle is None and in_widget_frontend():
+            self._ipython_display_()
+
+    def refresh_saved(self, force=False):
+        """Re-send the displayed output if its picture or text changed since it was sent."""
+        if self._handle is None:
+            return
+        state = (self.png, repr(self))
+        if force or state != self._sent:
+            self._sent = state
+            self._handle.update(self._repr_mimebundle_(), raw=True)
+
+    def watch_cells(self):
+        """Call ``after_cell()`` after every notebook cell that runs (IPython's ``post_run_cell``)."""
+        shell = ipython()
+        if shell is not None and not self._watching:
+            shell.events.register("post_run_cell", self._post_run_cell)
+            self._watching = True
+
+    def stop_watching(self):
+        shell = ipython()
+        if shell is not None and self._watching:
+            shell.events.unregister("post_run_cell", self._post_run_cell)
+            self._watching = False
+
+    def _post_run_cell(self, _result=None):
+        self.after_cell()
+
+    def after_cell(self):
+        """What to do when a cell has run: bring the saved output up to date."""
+        self.refresh_saved()
