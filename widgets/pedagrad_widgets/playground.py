@@ -113,10 +113,10 @@ class GradModePlayground(SavedPicture, widgets.VBox):
         return self.graph.svg
 
     def __repr__(self):
-        switches = [f"{k}.requires_grad={w.value}" for k, w in self.toggles.items()]
-        switches.append(f"no_grad={'on' if self.no_grad.value else 'off'}")
-        switches += [f"{k}.detach()={'on' if w.value else 'off'}" for k, w in self.detach.items()]
-        return f"GradModePlayground({', '.join(switches)}): {self.explanation}"
+        # independent of the switches, which later cells may flip: see BackwardStepper.__repr__
+        switches = [f"{k}.requires_grad" for k in self.toggles] + ["no_grad()"]
+        switches += [f"{k}.detach()" for k in self.detach]
+        return f"GradModePlayground(switches: {', '.join(switches)}; .explanation says what they do)"
 
     def close(self):
         self._stop_refreshing()

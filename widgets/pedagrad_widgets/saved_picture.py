@@ -22,6 +22,7 @@ class SavedPicture:
 
     _handle = None
     _saved_svg = None
+    _sent_text = None
 
     def _picture(self):
         raise NotImplementedError
@@ -38,15 +39,23 @@ class SavedPicture:
     def _ipython_display_(self):
         from IPython.display import display
 
-        self._handle = display(self._repr_mimebundle_(), raw=True, display_id=True)
+        bundle = self._repr_mimebundle_()
+        self._sent_text = bundle["text/plain"]
+        self._handle = display(bundle, raw=True, display_id=True)
         shell = ipython()
         if shell is not None:
             shell.events.register("post_run_cell", self._refresh_saved)
 
     def _refresh_saved(self, _result=None):
-        """Once per cell at most: re-send the output if the picture changed since it was last sent."""
+        """Once per cell at most: re-send the output if the picture changed since it was last sent.
+
+        The text stays as first sent: nbval compares the text printed when the cell ran, and does
+        not see later updates, so only the picture follows the widget."""
         if self._handle is not None and self._saved_svg != self._picture():
-            self._handle.update(self._repr_mimebundle_(), raw=True)
+            text = self._sent_text
+            bundle = self._repr_mimebundle_()
+            bundle["text/plain"] = text
+            self._handle.update(bundle, raw=True)
 
     def _stop_refreshing(self):
         shell = ipython()

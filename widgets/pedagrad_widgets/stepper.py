@@ -155,7 +155,13 @@ class BackwardStepper(SavedPicture, widgets.VBox):
         return self.graph.svg
 
     def __repr__(self):
-        return f"BackwardStepper at node {self.position} of {len(self.steps)}: {plain(self.info.value)}"
+        # the same whatever step it is at: a saved notebook holds the latest picture, while nbval
+        # compares this text with the one printed when the cell ran
+        return f"BackwardStepper({len(self.steps)} nodes; step(), back(), reset(), run_to_end(), .describe(k))"
+
+    def text(self):
+        """Where it is, in words: the sentence shown under the buttons."""
+        return plain(self.info.value)
 
     def close(self):
         self._stop_refreshing()
