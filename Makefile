@@ -2,13 +2,15 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: lessons test bench install lessons-run
+.PHONY: lessons test bench install lessons-run lessons-report learner-copies binder-check
 
-# pedagrad first, then the widgets that depend on it (so pip finds pedagrad here, not on PyPI)
-$(VENV)/.installed: pyproject.toml widgets/pyproject.toml
+# pedagrad and its widgets, editable, with the library versions pinned for Binder (so the tests
+# run the lessons with the versions learners get there)
+$(VENV)/.installed: pyproject.toml widgets/pyproject.toml binder/requirements.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test,lessons]" -e ./widgets
+	grep -E '^[A-Za-z0-9_.-]+==' binder/requirements.txt > $(VENV)/binder-pins.txt
+	$(PY) -m pip install --quiet -c $(VENV)/binder-pins.txt -e ".[test,lessons]" -e ./widgets
 	touch $@
 
 install: $(VENV)/.installed
@@ -24,3 +26,12 @@ bench: $(VENV)/.installed  ## time pedagrad beside PyTorch on this machine
 
 lessons-run: $(VENV)/.installed  ## re-execute every lesson and save it with its outputs
 	$(PY) tools/execute_lessons.py
+
+lessons-report: $(VENV)/.installed  ## each lesson's run time and peak memory
+	$(PY) tools/lesson_report.py
+
+learner-copies: $(VENV)/.installed  ## the lessons without exercise solutions, in build/learner/
+	$(PY) tools/learner_copies.py
+
+binder-check: $(VENV)/.installed  ## replay Binder's build here and run the lessons in it (also part of make test)
+	$(PY) tools/binder_replay.py
