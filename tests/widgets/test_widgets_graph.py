@@ -170,7 +170,7 @@ def test_repr_is_stable_and_bundle_has_static_svg():
     x = torch.tensor([1.0, 2.0], requires_grad=True)
     y = (x * x).sum()
     view = GraphView(y, names={"x": x, "y": y})
-    assert repr(view) == "GraphView(tensor: 2 tensors, 3 functions, 3 edges)"
+    assert repr(view) == "GraphView(y: 2 tensors, 3 functions, 3 edges)"
     bundle = view._repr_mimebundle_()
     assert bundle["text/plain"] == repr(view)
     assert bundle["image/svg+xml"].startswith("<svg")
@@ -219,3 +219,10 @@ def test_torch_graph_drawn_through_public_api(torch_real):
 def torch_real():
     return pytest.importorskip("torch", reason="PyTorch is not installed; the torch-graph test draws a "
                                                "real PyTorch graph (pip install torch)")
+
+
+def test_the_text_names_the_tensor_and_counts_in_good_english():
+    w = torch.tensor(2.0, requires_grad=True)
+    doubled = w * 2
+    assert repr(GraphView(doubled, names={"w": w, "doubled": doubled})) == \
+        "GraphView(doubled: 2 tensors, 2 functions, 1 edge)"

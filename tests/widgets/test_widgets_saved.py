@@ -35,7 +35,7 @@ def test_saved_picture_follows_redraws(tmp_path):
     ], tmp_path)
     svg, text = svg_of(nb.cells[0])
     assert "grad [2., 4., 6.]" in svg  # the picture after backward, not the one first shown
-    assert text == "GraphView(tensor: 2 tensors, 3 functions, 3 edges)"
+    assert text == "GraphView(y: 2 tensors, 3 functions, 3 edges)"
     assert "application/vnd.jupyter.widget-view+json" in nb.cells[0].outputs[0]["data"]
 
 

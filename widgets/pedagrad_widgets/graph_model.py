@@ -65,11 +65,15 @@ class GraphModel:
     def summary(self):
         """A short, stable text: how many tensors, functions and edges are drawn."""
         kinds = collections.Counter(n.kind for n in self.nodes)
-        text = (f"{kinds['tensor']} tensors, {kinds['function']} functions, "
-                f"{sum(e.kind == 'next' for e in self.edges)} edges")
+        edges = sum(e.kind == "next" for e in self.edges)
+        text = f"{_count(kinds['tensor'], 'tensor')}, {_count(kinds['function'], 'function')}, {_count(edges, 'edge')}"
         if self.hidden:
             text += f", {self.hidden} hidden"
         return text
+
+
+def _count(n, noun):
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 # -- reading tensors and nodes through the public API -------------------------------------------

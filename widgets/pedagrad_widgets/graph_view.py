@@ -162,8 +162,15 @@ class GraphView(SavedPicture, widgets.VBox):
         super().close()
 
     # -- how it shows ---------------------------------------------------------------------------
+    def _source_name(self, source):
+        """A source as the picture labels it: its variable name when it has one."""
+        if isinstance(source, str):
+            return source
+        record = self.model.node(self.model.id_of(source)) if self.model is not None else None
+        return record.title if record is not None else "tensor"
+
     def __repr__(self):
-        what = ", ".join(s if isinstance(s, str) else "tensor" for s in self._sources) or "all tensors"
+        what = ", ".join(self._source_name(s) for s in self._sources) or "all tensors"
         body = self.model.summary() if self.model is not None else "nothing drawn"
         return f"GraphView({what}: {body})"
 
