@@ -577,3 +577,24 @@ def test_gradcheck_on_a_non_contiguous_input():
     x = pg.randn(3, 4, dtype=pg.float64).T.requires_grad_()
     assert not x.is_contiguous()
     assert gradcheck(lambda t: (t * t).sum(0), (x,))
+
+
+def _pow_of_double(lib):
+    w = lib.tensor(3.0, requires_grad=True)
+    return (2 * w) ** 2
+
+
+@pytest.mark.parametrize("grad_mode", ["enabled", "no_grad"])
+def test_a_node_called_by_hand_gives_what_it_sends_on_as_torch_does(torch, grad_mode):
+    ours, theirs = _pow_of_double(pg), _pow_of_double(torch)
+    for loss, lib in ((ours, pg), (theirs, torch)):
+        assert type(loss.grad_fn).__name__ == "PowBackward0"
+        assert type(loss.grad_fn.next_functions[0][0]).__name__ == "MulBackward0"
+    for fn_ours, fn_theirs in ((ours.grad_fn, theirs.grad_fn),
+                               (ours.grad_fn.next_functions[0][0], theirs.grad_fn.next_functions[0][0])):
+        if grad_mode == "no_grad":
+            with pg.no_grad(), torch.no_grad():
+                got, want = fn_ours(pg.tensor(1.0)), fn_theirs(torch.tensor(1.0))
+        else:
+            got, want = fn_ours(pg.tensor(1.0)), fn_theirs(torch.tensor(1.0))
+        assert repr(got) == repr(want)

@@ -101,9 +101,27 @@ class Node:
     _output_meta = None  # (shape, dtype) per output, for nodes with several outputs
     saved_names = ()  # how the saved tensors are exposed: _saved_<name>
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("_name")
+        if name and "::" not in name:  # type(grad_fn).__name__ is MulBackward0, as in PyTorch
+            cls.__name__ = cls.__qualname__ = name
+
     def name(self):
         """The node's name as PyTorch prints it, e.g. ``MulBackward0``."""
         return self._name or type(self).__name__
+
+    def __call__(self, *grads):
+        """This node's backward on its own: the gradients it would send to each of its inputs.
+
+        With grad mode on (the default) the result is built in the graph, as under
+        ``create_graph=True``; inside ``no_grad()`` it is plain values."""
+        if grad_mode._state.enabled:
+            out = self._apply([g if isinstance(g, Tensor) or g is None else Tensor._wrap(g) for g in grads])
+        else:
+            out = self._apply([g._data if isinstance(g, Tensor) else g for g in grads])
+        results = tuple(g if g is None or isinstance(g, Tensor) else Tensor._wrap(g) for g in out)
+        return results[0] if len(results) == 1 else results
 
     def __repr__(self):
         return f"<{self.name().rsplit('::', 1)[-1]} object at {hex(id(self))}>"
