@@ -598,3 +598,10 @@ def test_a_node_called_by_hand_gives_what_it_sends_on_as_torch_does(torch, grad_
         else:
             got, want = fn_ours(pg.tensor(1.0)), fn_theirs(torch.tensor(1.0))
         assert repr(got) == repr(want)
+
+
+def test_gradcheck_is_reachable_where_pytorch_puts_it():
+    from pedagrad.autograd import gradcheck, gradgradcheck
+    x = pg.tensor([1.0, 2.0], dtype=pg.float64, requires_grad=True)
+    assert pg.autograd.gradcheck is gradcheck and pg.autograd.gradgradcheck is gradgradcheck
+    assert gradcheck(lambda t: (t * t * t).sum(), (x,)) and gradgradcheck(lambda t: (t * t * t).sum(), (x,))

@@ -17,3 +17,12 @@ __all__ = ["Function", "FunctionCtx", "Node", "AccumulateGrad", "backward", "gra
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
     """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad`` (``torch.autograd.backward``)."""
     _backward(tensors, grad_tensors, retain_graph, create_graph)
+
+
+def __getattr__(name):
+    """``torch.autograd.gradcheck`` and ``gradgradcheck`` (they live in pedagrad.testing, which needs the whole
+    library loaded first)."""
+    if name in ("gradcheck", "gradgradcheck"):
+        from .. import testing
+        return getattr(testing, name)
+    raise AttributeError(f"module 'pedagrad.autograd' has no attribute '{name}'")
