@@ -9,7 +9,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .explorer_plot import OverlayPlot
-from .plot_display import LivePicture, resolve_mode
+from .plot_display import LivePicture, picture_widget, resolve_mode
 from .svg_parts import esc
 
 BATCH_SIZES = (8, 16, 32, 64, 128, 256)
@@ -133,7 +133,7 @@ class HyperparameterExplorer(LivePicture, widgets.VBox):
         self.clear_button = widgets.Button(description="clear runs", tooltip="forget every run but the latest")
         self.clear_button.on_click(lambda _b: self.clear())
         self.status = widgets.HTML()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.image = picture_widget()
         super().__init__([widgets.HBox([self.lr_slider, self.batch_slider, self.epoch_slider]),
                           widgets.HBox([self.clear_button, self.status]), self.image])
         if self.mode == "widget":

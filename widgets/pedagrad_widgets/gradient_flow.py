@@ -3,7 +3,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .gradient_flow_plot import FlowPlot
-from .plot_display import LivePicture, resolve_mode
+from .plot_display import LivePicture, picture_widget, resolve_mode
 from .plot_throttle import Throttle
 from .svg_parts import esc
 
@@ -45,7 +45,7 @@ class GradientFlow(LivePicture, widgets.VBox):
         self.plot = FlowPlot()
         self.throttle = Throttle(min_interval, DRAW_SHARE)
         self._drawn = (0, False)  # (updates the picture shows, whether it was a final one)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.image = picture_widget()
         self.info = widgets.HTML()
         super().__init__([self.image, self.info])
 

@@ -6,7 +6,7 @@ import ipywidgets as widgets
 from tqdm import tqdm
 
 from .monitor_plot import CurvePlot, panel_of
-from .plot_display import LivePicture, in_widget_frontend, resolve_mode
+from .plot_display import LivePicture, picture_widget, in_widget_frontend, resolve_mode
 from .plot_throttle import Throttle
 from .svg_parts import esc
 
@@ -64,7 +64,7 @@ class TrainingMonitor(LivePicture, widgets.VBox):
         self._last_batch = -math.inf  # when the batch bar was
         self._finished = False
 
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.image = picture_widget()
         self.log_box = widgets.Checkbox(value=bool(log_scale), description="log scale (loss)", indent=False,
                                         layout=widgets.Layout(width="auto"))
         self.log_box.observe(self._on_log, "value")

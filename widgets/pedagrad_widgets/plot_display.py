@@ -1,4 +1,6 @@
 """LivePicture: how a widget holding one PNG shows itself in Jupyter, in a saved notebook and in plain Python."""
+import ipywidgets as widgets
+
 from .namespace import ipython
 
 MODES = ("auto", "widget", "text")
@@ -23,6 +25,11 @@ def resolve_mode(mode):
     if mode == "auto":
         return "widget" if in_widget_frontend() else "text"
     return mode
+
+
+def picture_widget():
+    """The Image widget a live picture is shown in: at its own size (a box would stretch it), narrower if need be."""
+    return widgets.Image(format="png", layout=widgets.Layout(max_width="100%", align_self="flex-start"))
 
 
 class LivePicture:
