@@ -120,6 +120,17 @@ def test_the_picture_overlays_every_run_in_its_colour():
     assert colour_share(png, COLORS[3]) < 0.0005  # no fourth run
 
 
+def test_a_quick_frame_looks_the_same_as_a_full_redraw():
+    ex = HyperparameterExplorer(mode="widget", epochs=6)
+    ex.run(lr=1.0)
+    full = ex.plot.blitter.full_draws
+    ex.run(lr=0.1)  # cached, and the axes still fit: only the curves, legend and title are drawn again
+    assert ex.plot.blitter.full_draws == full
+    quick = ex.png
+    ex.plot.blitter.background = None
+    assert ex.redraw().png == quick
+
+
 def test_a_diverged_run_is_marked_on_the_picture():
     ex = HyperparameterExplorer(mode="widget", epochs=8)
     calm = ex.png

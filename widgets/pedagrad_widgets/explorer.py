@@ -159,6 +159,7 @@ class HyperparameterExplorer(LivePicture, widgets.VBox):
         key = setting(now.lr if lr is None else lr, now.batch_size if batch_size is None else batch_size,
                       now.epochs if epochs is None else epochs)
         if key not in self.runs:
+            self.status.value = esc(f"training {key.label()} ...")
             self.runs[key], diverged_at = self._train(key)
             if diverged_at is not None:
                 self.diverged[key] = diverged_at
