@@ -605,3 +605,11 @@ def test_gradcheck_is_reachable_where_pytorch_puts_it():
     x = pg.tensor([1.0, 2.0], dtype=pg.float64, requires_grad=True)
     assert pg.autograd.gradcheck is gradcheck and pg.autograd.gradgradcheck is gradgradcheck
     assert gradcheck(lambda t: (t * t * t).sum(), (x,)) and gradgradcheck(lambda t: (t * t * t).sum(), (x,))
+
+
+def test_an_ops_source_can_still_be_read_under_its_pytorch_name():
+    import inspect
+
+    from pedagrad._ops.elementwise import Mul
+    assert Mul.__name__ == "MulBackward0"
+    assert inspect.getsource(Mul).startswith("class Mul(Op):")

@@ -105,7 +105,7 @@ class Node:
         super().__init_subclass__(**kwargs)
         name = cls.__dict__.get("_name")
         if name and "::" not in name:  # type(grad_fn).__name__ is MulBackward0, as in PyTorch
-            cls.__name__ = cls.__qualname__ = name
+            cls.__name__ = name  # __qualname__ stays, so inspect.getsource still finds the class
 
     def name(self):
         """The node's name as PyTorch prints it, e.g. ``MulBackward0``."""
