@@ -266,6 +266,67 @@ def test_scalar_operand_gradgrad(name, shape, data):
     assert gradgradcheck((lambda t: sq(fn(t))) if linear else fn, (leaf(x),))
 
 
+# -- remainders and rounded division ----------------------------------------------------------
+
+def off_the_jumps(a, b, rounding=np.floor, margin=0.05):
+    """Move a so that a / b is at least ``margin`` from the integers where the quotient jumps."""
+    frac = np.abs(a / b - rounding(a / b))
+    near = (frac < margin) | (frac > 1 - margin)
+    return np.where(near, a + 0.25 * b, a)
+
+
+def clear_of_jumps(a, b, rounding, margin=1e-3):
+    """Is every a / b (broadcast) at least ``margin`` from where its rounding jumps? Finite
+    differences move the quotient by less than that."""
+    frac = np.abs(a / b - rounding(a / b))
+    return bool(np.all((frac > margin) & (frac < 1 - margin)))
+
+
+REMAINDERS = {
+    # name: (fn, rounding of the quotient where it jumps)
+    "remainder": (lambda a, b: a % b, np.floor),
+    "remainder_fn": (lambda a, b: torch.remainder(a, b), np.floor),
+    "remainder_method": (lambda a, b: a.remainder(b), np.floor),
+    "fmod": (lambda a, b: torch.fmod(a, b), np.trunc),
+    "fmod_method": (lambda a, b: a.fmod(b), np.trunc),
+    "div_floor": (lambda a, b: torch.div(a, b, rounding_mode="floor") * b + a, np.floor),
+    "div_trunc": (lambda a, b: a.div(b, rounding_mode="trunc") * b + a, np.trunc),
+}
+
+
+@pytest.mark.parametrize("name", list(REMAINDERS))
+@FEW
+@given(shapes=PAIRS, data=st.data())
+def test_remainder_fmod(name, shapes, data):
+    fn, rounding = REMAINDERS[name]
+    a, b = data.draw(uniform(shapes[0])), nonzero(data.draw(uniform(shapes[1])))
+    assume(clear_of_jumps(a, b, rounding))
+    check(fn, a, b)
+
+
+@pytest.mark.parametrize("name", ["remainder", "fmod"])
+@FEWER
+@given(shapes=PAIRS, data=st.data())
+def test_remainder_fmod_gradgrad(name, shapes, data):
+    fn, rounding = REMAINDERS[name]
+    a, b = data.draw(uniform(shapes[0])), nonzero(data.draw(uniform(shapes[1])))
+    assume(clear_of_jumps(a, b, rounding))
+    assert gradgradcheck(lambda x, y: sq(fn(x, y)), (leaf(a), leaf(b)))
+
+
+@pytest.mark.parametrize("divisor", [2.5, -1.5, 0.75])
+@pytest.mark.parametrize("op", ["remainder", "fmod", "method"])
+@FEW
+@given(shape=SHAPES, data=st.data())
+def test_remainder_fmod_by_a_number(op, divisor, shape, data):
+    rounding = np.trunc if op == "fmod" else np.floor
+    x = off_the_jumps(data.draw(values(shape)), divisor, rounding)
+    fn = {"remainder": lambda t: t % divisor, "fmod": lambda t: torch.fmod(t, divisor),
+          "method": lambda t: t.remainder(divisor)}[op]
+    check(fn, x)
+    assert gradgradcheck(lambda t: sq(fn(t)), (leaf(x),))
+
+
 # -- elementwise functions --------------------------------------------------------------------
 
 def _clamp_domain(a):
@@ -485,6 +546,65 @@ def test_softmax(op, style, shape, data):
 def test_softmax_gradgrad(op, shape, data):
     dim = data.draw(dims_of(len(shape)))
     assert gradgradcheck(lambda t: getattr(torch, op)(t, dim), (leaf(data.draw(values(shape))),))
+
+
+# -- norms -------------------------------------------------------------------------------------
+
+def distinct_magnitudes(shape):
+    """Values of random signs whose magnitudes are at least 0.15 apart: no ties for the inf-norms."""
+    def make(seed):
+        rng = np.random.default_rng(seed)
+        n = math.prod(shape)
+        mags = 0.5 + rng.permutation(n) * 0.25 + rng.uniform(-0.05, 0.05, n)
+        return (mags * rng.choice([-1.0, 1.0], n)).reshape(shape)
+
+    return SEEDS.map(make)
+
+
+NORM_ORDS = {
+    # ord: the values drawn (away from the points where that norm has no derivative)
+    2: uniform,
+    1: lambda shape: uniform(shape).map(lambda a: away_from(a, 0.0, gap=0.1)),
+    math.inf: distinct_magnitudes,
+    -math.inf: distinct_magnitudes,
+    3: uniform,
+    1.5: lambda shape: uniform(shape).map(lambda a: away_from(a, 0.0, gap=0.1)),
+    0.5: lambda shape: uniform(shape).map(lambda a: away_from(a, 0.0, gap=0.1)),
+    -1: lambda shape: uniform(shape).map(lambda a: away_from(a, 0.0, gap=0.1)),
+}
+
+
+@pytest.mark.parametrize("ord", list(NORM_ORDS), ids=str)
+@pytest.mark.parametrize("style", ["vector_norm", "Tensor.norm", "torch.norm"])
+@FEW
+@given(args=reduction_args(), data=st.data())
+def test_norm(ord, style, args, data):
+    shape, dim, keepdim = args
+    x = data.draw(NORM_ORDS[ord](shape))
+    fn = {"vector_norm": lambda t: torch.linalg.vector_norm(t, ord, dim, keepdim),
+          "Tensor.norm": lambda t: t.norm(ord, dim, keepdim),
+          "torch.norm": lambda t: torch.norm(t, p=ord, dim=dim, keepdim=keepdim)}[style]
+    check(fn, x)
+
+
+@pytest.mark.parametrize("ord", list(NORM_ORDS), ids=str)
+@FEWER
+@given(args=reduction_args(), data=st.data())
+def test_norm_gradgrad(ord, args, data):
+    shape, dim, keepdim = args
+    x = data.draw(NORM_ORDS[ord](shape))
+    fn = (lambda t: sq(torch.linalg.vector_norm(t, ord, dim, keepdim))) if ord in (1, math.inf, -math.inf) \
+        else (lambda t: torch.linalg.vector_norm(t, ord, dim, keepdim))
+    assert gradgradcheck(fn, (leaf(x),))
+
+
+@FEW
+@given(shape=SHAPES, data=st.data())
+def test_norm_default_and_linalg_norm(shape, data):
+    x = data.draw(uniform(shape))
+    check(lambda t: t.norm(), x)
+    check(lambda t: torch.linalg.norm(t), x)
+    check(lambda t: torch.linalg.vector_norm(t, dtype=torch.float64) * t.sum(), x)
 
 
 # -- matrix products --------------------------------------------------------------------------

@@ -445,3 +445,116 @@ def test_soft_label_cross_entropy_is_refused_plainly():
 def test_cuda_is_refused_with_the_cpu_only_message():
     with pytest.raises(RuntimeError, match="pedagrad runs on the CPU only"):
         nn.Linear(2, 2).cuda()
+
+
+# -- one_hot ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("make", [
+    lambda lib: lib.nn.functional.one_hot(lib.tensor([0, 2, 1])),
+    lambda lib: lib.nn.functional.one_hot(lib.tensor([0, 2, 1]), 5),
+    lambda lib: lib.nn.functional.one_hot(lib.tensor([1, 4]), num_classes=-1),
+    lambda lib: lib.nn.functional.one_hot(lib.tensor([[0, 2], [1, 1]])),
+    lambda lib: lib.nn.functional.one_hot(lib.tensor(2)),
+    lambda lib: lib.nn.functional.one_hot(lib.tensor([], dtype=lib.int64), 3),
+    lambda lib: lib.nn.functional.one_hot(lib.zeros(2, 0, dtype=lib.int64), 4),
+    lambda lib: lib.nn.functional.one_hot(lib.tensor([3, 0, 1]).t(), 4).sum(0),
+    lambda lib: lib.nn.functional.one_hot(lib.arange(6).reshape(2, 3)[:, 1:]),
+    lambda lib: lib.nn.functional.one_hot(lib.tensor([0, 2]), 3).float() * 0.5,
+], ids=["classes-inferred", "num_classes", "num_classes--1", "2d", "0d", "empty", "empty-2d",
+        "summed", "non-contiguous", "as-float"])
+def test_one_hot_as_torch(torch, make):
+    got, expected = make(pg), make(torch)
+    assert repr(got) == repr(expected) and got.dtype is getattr(pg, str(expected.dtype)[6:])
+    assert not got.requires_grad
+
+
+def test_one_hot_rows_pick_logits_like_indexing():
+    logits = pg.randn(4, 3, requires_grad=True)
+    target = pg.tensor([2, 0, 1, 2])
+    picked = (logits * F.one_hot(target, 3)).sum(1)
+    assert pg.equal(picked, logits[pg.arange(4), target])
+
+
+# -- gradient clipping ------------------------------------------------------------------------
+
+def _grads(lib, shapes=((3, 2), (2,), (4,)), scale=1.0, seed=0):
+    """Parameters with seeded gradients (one parameter without a gradient)."""
+    rng = np.random.default_rng(seed)
+    params = []
+    for shape in shapes:
+        p = lib.zeros(shape, requires_grad=True)
+        p.grad = lib.tensor(rng.standard_normal(shape).astype(np.float32) * scale)
+        params.append(p)
+    params.append(lib.zeros(2, requires_grad=True))  # no .grad: skipped
+    return params
+
+
+@pytest.mark.parametrize("max_norm, norm_type, scale", [
+    (1.0, 2.0, 1.0), (0.5, 2, 1.0), (100.0, 2.0, 1.0), (1.0, 1, 1.0), (1.0, float("inf"), 1.0),
+    (1.0, "inf", 1.0), (2.0, 3.0, 1.0), (1e-3, 2.0, 1e3), (1, 0.5, 1.0), (1.0, 2.0, 0.0),
+], ids=["2", "2-int", "no-clipping", "1", "inf", "inf-str", "3", "large", "0.5", "zero-grads"])
+def test_clip_grad_norm_as_torch(torch, max_norm, norm_type, scale):
+    results = []
+    for lib in (pg, torch):
+        params = _grads(lib, scale=scale)
+        total = lib.nn.utils.clip_grad_norm_(params, max_norm, norm_type)
+        results.append((repr(total), [p.grad if p.grad is None else p.grad.numpy() for p in params]))
+    (p_total, p_grads), (t_total, t_grads) = results
+    assert p_total == t_total
+    for p, t in zip(p_grads, t_grads):
+        assert (p is None and t is None) or np.allclose(p, t, rtol=1e-6, atol=0)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, ps: lib.nn.utils.clip_grad_norm_(ps[0], 0.1),  # a single tensor
+    lambda lib, ps: lib.nn.utils.clip_grad_norm_(iter(ps), max_norm=0.1, norm_type=1.0),  # a generator
+    lambda lib, ps: lib.nn.utils.clip_grad_norm_([], 1.0),  # nothing to clip: tensor(0.)
+    lambda lib, ps: lib.nn.utils.clip_grad_norm_([ps[-1]], 1.0),  # no gradients
+    lambda lib, ps: lib.nn.utils.clip_grad_norm_(ps, 1.0, error_if_nonfinite=True),
+    lambda lib, ps: lib.nn.utils.get_total_norm([p.grad for p in ps[:2]], 3.0),
+    lambda lib, ps: lib.nn.utils.clip_grads_with_norm_(ps, 1.0, lib.tensor(4.0)),
+    lambda lib, ps: lib.nn.utils.clip_grad_value_(ps, 0.5),
+    lambda lib, ps: lib.nn.utils.clip_grad_value_(ps[1], clip_value=0.1),
+], ids=["tensor", "generator", "empty", "no-grads", "finite-check-passes", "get_total_norm",
+        "clip_grads_with_norm_", "clip_grad_value_", "clip_grad_value_-tensor"])
+def test_clipping_forms_as_torch(torch, call):
+    results = []
+    for lib in (pg, torch):
+        params = _grads(lib)
+        out = call(lib, params)
+        results.append((repr(out), [repr(p.grad) for p in params]))
+    assert results[0] == results[1]
+
+
+def test_clip_grad_norm_with_a_nonfinite_norm_scales_by_it_unless_asked_to_refuse(torch):
+    """As torch: with error_if_nonfinite=False, an inf norm makes every gradient 0 (or nan)."""
+    results = []
+    for lib in (pg, torch):
+        params = _grads(lib)
+        params[0].grad[0, 0] = float("inf")
+        total = lib.nn.utils.clip_grad_norm_(params, 1.0)
+        results.append((repr(total), [repr(p.grad) for p in params]))
+    assert results[0] == results[1]
+
+
+def test_clip_grad_norm_in_a_training_step_leaves_the_graph_alone():
+    model = nn.Linear(3, 2)
+    loss = (model(pg.randn(4, 3)) * 100).pow(2).sum()
+    loss.backward()
+    total = nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
+    assert total.item() > 1.0 and total.grad_fn is None and not total.requires_grad
+    after = pg.linalg.vector_norm(pg.stack([pg.linalg.vector_norm(p.grad) for p in model.parameters()]))
+    assert abs(after.item() - 1.0) < 1e-5
+    assert all(p.grad.grad_fn is None for p in model.parameters())
+
+
+# -- norms: what pedagrad leaves out ----------------------------------------------------------
+
+@pytest.mark.parametrize("call", [
+    lambda: pg.ones(2, 3).norm("nuc"),
+    lambda: pg.linalg.norm(pg.ones(2, 3), 2),
+    lambda: pg.linalg.norm(pg.ones(2, 3, 4), float("inf"), dim=(1, 2)),
+], ids=["nuc", "matrix-2-norm", "matrix-inf-norm"])
+def test_matrix_norms_are_refused_plainly(call):
+    with pytest.raises(NotImplementedError, match="matrix norm.*not in pedagrad.*'fro'"):
+        call()

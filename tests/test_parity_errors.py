@@ -230,7 +230,95 @@ ERRORS = {
     "arange-zero-step": lambda lib: lib.arange(0, 5, 0),
     "max-of-empty": lambda lib: lib.tensor([]).max(),
     "add-a-list": lambda lib: lib.ones(2) + [1, 2],
+    # remainders and floor division
+    "floordiv-backward": lambda lib: (_leaf(lib) // lib.tensor([0.5, 0.7])).sum().backward(),
+    "floordiv-scalar-backward": lambda lib: (_leaf(lib) // 2).sum().backward(),
+    "floordiv-number-first-backward": lambda lib: (2 // _leaf(lib)).sum().backward(),
+    "floor_divide-backward": lambda lib: lib.floor_divide(_leaf(lib), 3).sum().backward(),
+    "remainder-number-first-backward": lambda lib: (2 % _leaf(lib)).sum().backward(),
+    "int-remainder-by-0": lambda lib: lib.tensor([1, 2]) % 0,
+    "int-remainder-by-a-zero": lambda lib: lib.tensor([1, 2]) % lib.tensor([1, 0]),
+    "number-remainder-int-zero": lambda lib: 5 % lib.tensor([1, 0]),
+    "int-fmod-by-0": lambda lib: lib.fmod(lib.tensor([1, 2]), 0),
+    "int-floordiv-by-0": lambda lib: lib.tensor([1, 2]) // 0,
+    "int-floordiv-by-a-zero": lambda lib: lib.tensor([1, 2]) // lib.tensor([0, 1]),
+    "int-div-trunc-by-0": lambda lib: lib.div(lib.tensor([1, 2]), 0, rounding_mode="trunc"),
+    "bool-remainder": lambda lib: lib.tensor([True]) % lib.tensor([True]),
+    "bool-remainder-True": lambda lib: lib.tensor([True]) % True,
+    "bool-fmod": lambda lib: lib.fmod(lib.tensor([True]), lib.tensor([True])),
+    "bool-floordiv": lambda lib: lib.tensor([True]) // lib.tensor([True]),
+    "bool-div-trunc": lambda lib: lib.div(lib.tensor([True]), lib.tensor([True]), rounding_mode="trunc"),
+    "bool-div-floor": lambda lib: lib.div(lib.tensor([True]), lib.tensor([True]), rounding_mode="floor"),
+    "div-bad-rounding-mode": lambda lib: lib.div(lib.ones(2), 2, rounding_mode="round"),
+    "fmod-number-first": lambda lib: lib.fmod(2, lib.ones(2)),
+    "remainder-two-numbers": lambda lib: lib.remainder(2, 3),
+    "remainder-a-list": lambda lib: lib.ones(2) % [1, 2],
+    "floordiv-a-list": lambda lib: lib.ones(2) // [1, 2],
+    "broadcast-remainder": lambda lib: lib.ones(2, 3) % lib.ones(4),
+    "broadcast-fmod": lambda lib: lib.fmod(lib.ones(2, 3), lib.ones(2)),
+    "broadcast-floordiv": lambda lib: lib.ones(2, 3) // lib.ones(4),
+    "broadcast-floordiv-grad": lambda lib: _leaf(lib) // lib.ones(3),
+    "inplace-remainder-on-leaf": lambda lib: _leaf(lib).__imod__(2),
+    "inplace-floordiv-on-leaf": lambda lib: _leaf(lib).__ifloordiv__(2),
+    "inplace-remainder-broadcast": lambda lib: lib.ones(3).remainder_(lib.ones(2, 3)),
+    # norms
+    "norm-of-int": lambda lib: lib.tensor([3, 4]).norm(),
+    "vector_norm-of-int": lambda lib: lib.linalg.vector_norm(lib.tensor([3, 4])),
+    "vector_norm-ord-str": lambda lib: lib.linalg.vector_norm(lib.ones(2), "fro"),
+    "vector_norm-empty-inf": lambda lib: lib.linalg.vector_norm(lib.zeros(0), float("inf")),
+    "vector_norm-empty--inf": lambda lib: lib.linalg.vector_norm(lib.zeros(0), float("-inf")),
+    "vector_norm-empty-negative": lambda lib: lib.linalg.vector_norm(lib.zeros(0), -1),
+    "vector_norm-empty-negative-float": lambda lib: lib.linalg.vector_norm(lib.zeros(0), -1.5),
+    "vector_norm-empty-dim-inf": lambda lib: lib.linalg.vector_norm(lib.zeros(2, 0), float("inf"), dim=1),
+    "vector_norm-empty-negative-dim": lambda lib: lib.linalg.vector_norm(lib.zeros(2, 0), -1, dim=-1),
+    "norm-empty-inf": lambda lib: lib.zeros(0, 3).norm(float("inf")),
+    "vector_norm-dim": lambda lib: lib.linalg.vector_norm(lib.ones(2, 3), dim=2),
+    "vector_norm-dims-repeated": lambda lib: lib.linalg.vector_norm(lib.ones(2, 3), dim=(0, -2)),
+    "norm-dim": lambda lib: lib.ones(2, 3).norm(dim=-3),
+    "vector_norm-dtype-int": lambda lib: lib.linalg.vector_norm(lib.ones(2), dtype=lib.int64),
+    "vector_norm-dtype-narrowing": lambda lib: lib.linalg.vector_norm(lib.ones(2, dtype=lib.float64),
+                                                                      dtype=lib.float32),
+    "linalg.norm-3d-with-ord": lambda lib: lib.linalg.norm(lib.ones(2, 2, 2), 1),
+    "linalg.norm-fro-of-vector": lambda lib: lib.linalg.norm(lib.ones(3), "fro"),
+    "linalg.norm-fro-one-dim": lambda lib: lib.linalg.norm(lib.ones(2, 3), "fro", dim=1),
+    "norm-nuc-three-dims": lambda lib: lib.norm(lib.ones(2, 2, 2), "nuc", dim=(0, 1, 2)),
+    "norm-fro-three-dims": lambda lib: lib.norm(lib.ones(2, 2, 2), "fro", dim=(0, 1, 2)),
+    "norm-nuc-one-dim": lambda lib: lib.norm(lib.ones(2, 2), "nuc", dim=1),
+    "norm-nuc-of-vector": lambda lib: lib.norm(lib.ones(3), "nuc"),
+    "norm-unknown-order": lambda lib: lib.norm(lib.ones(3), "abc"),
+    "norm-fro-repeated-dims": lambda lib: lib.norm(lib.ones(2, 2), "fro", dim=(0, 0)),
+    "linalg.norm-three-dims": lambda lib: lib.linalg.norm(lib.ones(2, 2, 2), dim=(0, 1, 2)),
+    "linalg.norm-fro-of-3d": lambda lib: lib.linalg.norm(lib.ones(2, 2, 2), "fro"),
+    "linalg.norm-same-dims": lambda lib: lib.linalg.norm(lib.ones(2, 2), "fro", dim=(0, -2)),
+    "linalg.norm-dim-out-of-range": lambda lib: lib.linalg.norm(lib.ones(2, 2), "fro", dim=(0, 3)),
+    "linalg.norm-matrix-order-3": lambda lib: lib.linalg.norm(lib.ones(2, 2), 3),
+    "linalg.norm-unknown-order": lambda lib: lib.linalg.norm(lib.ones(2, 2), "abc"),
+    # one_hot
+    "one_hot-float": lambda lib: lib.nn.functional.one_hot(lib.tensor([0.0, 1.0])),
+    "one_hot-int32": lambda lib: lib.nn.functional.one_hot(lib.tensor([0, 1], dtype=lib.int32)),
+    "one_hot-uint8": lambda lib: lib.nn.functional.one_hot(lib.tensor([0, 1], dtype=lib.uint8)),
+    "one_hot-bool": lambda lib: lib.nn.functional.one_hot(lib.tensor([True, False])),
+    "one_hot-negative": lambda lib: lib.nn.functional.one_hot(lib.tensor([0, -1])),
+    "one_hot-too-large": lambda lib: lib.nn.functional.one_hot(lib.tensor([0, 3]), 3),
+    "one_hot-zero-classes": lambda lib: lib.nn.functional.one_hot(lib.tensor([0, 1]), 0),
+    "one_hot-negative-classes": lambda lib: lib.nn.functional.one_hot(lib.tensor([0, 1]), -2),
+    "one_hot-empty": lambda lib: lib.nn.functional.one_hot(lib.tensor([], dtype=lib.int64)),
+    "one_hot-empty-zero-classes": lambda lib: lib.nn.functional.one_hot(lib.zeros(2, 0, dtype=lib.int64), 0),
+    "one_hot-list": lambda lib: lib.nn.functional.one_hot([0, 1]),
+    "one_hot-float-classes": lambda lib: lib.nn.functional.one_hot(lib.tensor([0, 1]), 2.0),
+    "one_hot-None-classes": lambda lib: lib.nn.functional.one_hot(lib.tensor([0, 1]), None),
+    # clip_grad_norm_
+    "clip_grad_norm_-nonfinite": lambda lib: lib.nn.utils.clip_grad_norm_(
+        [_with_grad(lib, [1.0, float("inf")])], 1.0, error_if_nonfinite=True),
+    "clip_grad_norm_-nan-inf-norm": lambda lib: lib.nn.utils.clip_grad_norm_(
+        [_with_grad(lib, [1.0, float("nan")]), _with_grad(lib, [2.0])], 1.0, "inf", error_if_nonfinite=True),
 }
+
+
+def _with_grad(lib, grad):
+    p = lib.zeros(len(grad), requires_grad=True)
+    p.grad = lib.tensor(grad)
+    return p
 
 
 def _error(fn, lib):
@@ -277,6 +365,8 @@ WARNINGS = {
     "tensor-of-tensor": lambda lib: lib.tensor(lib.ones(2)),
     "std-of-one-element": lambda lib: lib.ones(1).std(),
     "var-without-degrees-of-freedom": lambda lib: lib.var(lib.ones(2, 3), 1, correction=3),
+    "clip_grad_norm_-of-an-empty-generator": lambda lib: lib.nn.utils.clip_grad_norm_(
+        (p for p in [lib.ones(1)] if p.requires_grad), 1.0),
 }
 
 

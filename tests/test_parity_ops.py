@@ -362,6 +362,81 @@ CASES = [
     case(lambda lib, x: x.mean(dtype=lib.float64), (3, 4), dtype=np.float32, id="mean-dtype"),
     case(lambda lib, x: lib.softmax(x, 1, dtype=lib.float64), (3, 4), dtype=np.float32, id="softmax-dtype"),
     case(lambda lib, x: x.log_softmax(0, dtype=lib.float32), (3, 4), id="log_softmax-dtype"),
+    # remainders and rounded division: the quotient is a step function, so its gradient is 0
+    *binary("remainder", lambda lib, x, y: x % y),
+    *binary("fmod", lambda lib, x, y: lib.fmod(x, y)),
+    case(lambda lib, x, y: lib.remainder(x, y), (3, 4), (4,), id="torch.remainder"),
+    case(lambda lib, x, y: x.remainder(y), (3, 4), (3, 4), id="Tensor.remainder"),
+    case(lambda lib, x, y: x.fmod(y), (3, 4), (1, 4), id="Tensor.fmod"),
+    case(lambda lib, x: x % 0.75, (3, 4), id="x%0.75"),
+    case(lambda lib, x: x % -2, (3, 4), id="x%-2"),
+    case(lambda lib, x: x.remainder(1.5), (), id="Tensor.remainder-scalar-0d"),
+    case(lambda lib, x: lib.fmod(x, 0.75), (3, 4), id="fmod-scalar"),
+    case(lambda lib, x: x.fmod(-2), (3, 4), id="Tensor.fmod-negative-scalar"),
+    case(lambda lib, x, y: x % y, (3,), (3,), grads=(False, True), id="remainder-other-grad"),
+    case(lambda lib, x, y: lib.fmod(x, y), (3,), (3,), grads=(False, True), id="fmod-other-grad"),
+    case(lambda lib, x, y: x % y, (3,), (), dtype=(np.float32, np.float64), id="mixed-0d-remainder"),
+    case(lambda lib, x, y: lib.fmod(x, y), (3,), (3,), dtype=(np.float64, np.float32), id="mixed-fmod"),
+    case(lambda lib, x: x % 0, (3,), id="remainder-by-0"),
+    case(lambda lib, x: lib.fmod(x, 0.0), (3,), id="fmod-by-0"),
+    case(lambda lib, x, y: lib.div(x, y, rounding_mode="floor"), (3, 4), (4,), id="div-floor"),
+    case(lambda lib, x, y: lib.div(x, y, rounding_mode="trunc"), (3, 4), (3, 4), id="div-trunc"),
+    case(lambda lib, x: x.div(2, rounding_mode="trunc"), (3, 4), id="Tensor.div-trunc-scalar"),
+    case(lambda lib, x: lib.div(x, -0.5, rounding_mode="floor"), (3, 4), id="div-floor-scalar"),
+    case(lambda lib, x: x // 0.5 + x, (3, 4), grads=(False,), id="floordiv-no-grad"),
+    case(lambda lib, x: lib.tensor([7, -7, 5, -5]) % lib.tensor([2, 2, -3, -3]) * x, (4,), id="int-remainder"),
+    case(lambda lib, x: lib.fmod(lib.tensor([7, -7, 5, -5]), 3) * x, (4,), id="int-fmod"),
+    case(lambda lib, x: lib.tensor([7, -7, 5, -5]) // lib.tensor([2, 2, -3, -3]) * x, (4,), id="int-floordiv"),
+    case(lambda lib, x: lib.tensor([7, -7]) % 2.5 * x, (2,), id="int-remainder-float"),
+    case(lambda lib, x: 7 % lib.tensor([2, -3, 4]) * x, (3,), id="number-remainder-int-tensor"),
+    case(lambda lib, x: lib.tensor([True, False]) % 2 * x, (2,), id="bool-remainder-int"),
+    case(lambda lib, x: lib.div(lib.tensor([7, -7, 6]), -4, rounding_mode="trunc") * x, (3,),
+         id="int-div-trunc"),
+    case(lambda lib, x: lib.floor_divide(lib.tensor([7, -7]), lib.tensor([-2, 3])) * x, (2,),
+         id="int-floor_divide"),
+    # norms
+    case(lambda lib, x: x.norm(), (3, 4), id="Tensor.norm"),
+    case(lambda lib, x: x.norm(), (), id="Tensor.norm-0d"),
+    case(lambda lib, x: x.norm(2), (5,), id="Tensor.norm-2"),
+    case(lambda lib, x: x.norm(p=1), (3, 4), id="Tensor.norm-1"),
+    case(lambda lib, x: x.norm(float("inf")), (3, 4), id="Tensor.norm-inf"),
+    case(lambda lib, x: x.norm(dim=1), (3, 4), id="Tensor.norm-dim"),
+    case(lambda lib, x: x.norm(1, dim=-1, keepdim=True), (2, 3, 4), id="Tensor.norm-1-keepdim"),
+    case(lambda lib, x: x.norm(p="fro", dim=(0, 2)), (2, 3, 4), id="Tensor.norm-fro-dims"),
+    case(lambda lib, x: x.norm(p=None, keepdim=True), (2, 3), id="Tensor.norm-None-keepdim"),
+    case(lambda lib, x: x.norm(dtype=lib.float64), (3, 4), dtype=np.float32, id="Tensor.norm-dtype"),
+    case(lambda lib, x: lib.norm(x), (3, 4), id="torch.norm"),
+    case(lambda lib, x: lib.norm(x, float("inf"), dim=0), (3, 4), id="torch.norm-inf-dim"),
+    case(lambda lib, x: lib.linalg.vector_norm(x), (3, 4), id="vector_norm"),
+    case(lambda lib, x: lib.linalg.vector_norm(x, 1, dim=0), (3, 4), id="vector_norm-1-dim"),
+    case(lambda lib, x: lib.linalg.vector_norm(x, ord=float("inf"), dim=(0, 1), keepdim=True), (2, 3, 4),
+         id="vector_norm-inf-dims-keepdim"),
+    case(lambda lib, x: lib.linalg.vector_norm(x, float("-inf"), -1), (3, 4), id="vector_norm--inf"),
+    case(lambda lib, x: lib.linalg.vector_norm(x, 3), (3, 4), id="vector_norm-3"),
+    case(lambda lib, x: lib.linalg.vector_norm(x, 1.5, 1), (3, 4), id="vector_norm-1.5"),
+    case(lambda lib, x: lib.linalg.vector_norm(x, 0.5), (3, 4), id="vector_norm-0.5"),
+    case(lambda lib, x: lib.linalg.vector_norm(x, -1, 0), (3, 4), id="vector_norm--1"),
+    case(lambda lib, x: lib.linalg.vector_norm(x, 0), (3, 4), id="vector_norm-0"),
+    case(lambda lib, x: lib.linalg.vector_norm(x, dim=[]), (3, 4), id="vector_norm-empty-dims"),
+    case(lambda lib, x: lib.linalg.vector_norm(x, dim=0), (), id="vector_norm-0d-dim"),
+    case(lambda lib, x: lib.linalg.vector_norm(x, dtype=lib.float64), (3,), dtype=np.float32,
+         id="vector_norm-dtype"),
+    case(lambda lib, x: lib.linalg.norm(x), (3, 4), id="linalg.norm"),
+    case(lambda lib, x: lib.linalg.norm(x, 1, dim=1), (3, 4), id="linalg.norm-1-dim"),
+    case(lambda lib, x: lib.linalg.norm(x, float("inf")), (4,), id="linalg.norm-vector-inf"),
+    case(lambda lib, x: lib.linalg.norm(x, "fro"), (3, 4), id="linalg.norm-fro"),
+    case(lambda lib, x: lib.linalg.norm(x, dim=(0, 1)), (3, 4), id="linalg.norm-two-dims"),
+    # norms where the gradient is a convention: at 0, at ties, at zero elements
+    case(lambda lib, x: (x - x.detach()).norm(), (3,), id="norm-of-zeros"),
+    case(lambda lib, x: lib.linalg.vector_norm(x - x.detach(), 1), (3,), id="norm-1-of-zeros"),
+    case(lambda lib, x: lib.linalg.vector_norm(x - x.detach(), 1.5), (3,), id="norm-1.5-of-zeros"),
+    case(lambda lib, x: lib.linalg.vector_norm(x - x.detach(), 3), (3,), id="norm-3-of-zeros"),
+    case(lambda lib, x: lib.linalg.vector_norm(x - x.detach(), float("inf")), (3,), id="norm-inf-of-zeros"),
+    case(lambda lib, x: lib.linalg.vector_norm(lib.cat([x, -x]), float("inf")), (3,), id="norm-inf-ties"),
+    case(lambda lib, x: lib.linalg.vector_norm(lib.cat([x, -x]), float("-inf")), (3,), id="norm--inf-ties"),
+    case(lambda lib, x: lib.linalg.vector_norm(x * (x > 0), 0.5), (6,), id="norm-0.5-zero-elements"),
+    case(lambda lib, x: lib.linalg.vector_norm(x * (x > 0), -2), (6,), id="norm--2-zero-elements"),
+    case(lambda lib, x: lib.linalg.vector_norm(with_nans(lib, x), 2), (6,), id="norm-of-nans"),
     # several ops in a row
     case(lambda lib, x, w, b: lib.relu(x @ w + b).sum(), (4, 3), (3, 2), (2,), id="linear-relu"),
     case(lambda lib, x: (x * x).mean(), (3, 4), id="x*x"),
@@ -415,3 +490,66 @@ def test_repr(torch, fn, shapes, low, dtypes, grads):
         arrays = _inputs(shapes, low, dts, seed=2)
         assert repr(_run(pedagrad, fn, arrays, grads)[1]) == repr(_run(torch, fn, arrays, grads)[1])
 
+
+
+NO_DERIVATIVE = {
+    "floordiv": lambda lib, x, y: x // y,
+    "floordiv-scalar": lambda lib, x, y: x // 0.5,
+    "floordiv-number-first": lambda lib, x, y: 2 // x,
+    "floor_divide": lambda lib, x, y: lib.floor_divide(x, y),
+    "Tensor.floor_divide": lambda lib, x, y: x.floor_divide(-1.5),
+    "remainder-number-first": lambda lib, x, y: 2 % x,
+    "torch.remainder-number-first": lambda lib, x, y: lib.remainder(2.5, x),
+    "floordiv-other-grad-only": lambda lib, x, y: x.detach() // y,
+}
+
+
+@pytest.mark.parametrize("fn", NO_DERIVATIVE.values(), ids=NO_DERIVATIVE.keys())
+def test_ops_torch_gives_no_derivative(torch, fn):
+    """Their grad_fn is NotImplemented: the values and the graph are there, backward fails."""
+    arrays = _inputs([(3, 4), (3, 4)], None, (np.float32,) * 2, seed=3)
+    p_out, t_out = (_run(lib, fn, arrays, (True, True))[1] for lib in (pedagrad, torch))
+    assert repr(p_out) == repr(t_out)
+    assert graph_names(p_out.grad_fn) == graph_names(t_out.grad_fn)
+    errors = []
+    for out in (p_out, t_out):
+        with pytest.raises(RuntimeError) as error:
+            out.sum().backward()
+        errors.append(str(error.value))
+    assert errors[0] == errors[1]
+
+
+@pytest.mark.parametrize("expression", [
+    "lib.tensor([-5.0, 5.0, -0.0, 0.0, 7.5, -7.5]) % 2.5",
+    "lib.tensor([-5.0, 5.0, -0.0, 0.0, 7.5, -7.5]) % -2.5",
+    "lib.fmod(lib.tensor([-5.0, 5.0, -0.0, 7.5]), -2.5)",
+    "lib.tensor([-3.0, 3.0, 1.0, -1.0]) % lib.tensor([float('inf'), -float('inf'), 0.0, -0.0])",
+    "lib.tensor([-3.0, 3.0, float('inf'), 1.0, -1.0, 0.0]) // "
+    "lib.tensor([float('inf'), -float('inf'), 2.0, 0.0, 0.0, 0.0])",
+    "lib.tensor([-0.5, 0.5, -1e-30]) // 1.0",
+    "lib.div(lib.tensor([-0.5, 0.5, -7.0, 1.0]), lib.tensor([2.0, -2.0, 2.0, 0.0]), rounding_mode='trunc')",
+    "lib.tensor([-1e-20, 1e-20], dtype=lib.float32) % 1.0",
+    "lib.tensor([7, -7, 0]) % lib.tensor([-3, 3, 5], dtype=lib.int32)",
+    "lib.tensor([7, 250], dtype=lib.uint8) // 3",
+    "lib.tensor([1, 2], dtype=lib.int32) % 2",
+    "lib.tensor([1.5, -2.5], dtype=lib.float64) // lib.tensor(2)",
+    "2 // lib.tensor([3, -3, 4])",
+    "-7 % lib.tensor([2.0, -2.0])",
+    "lib.tensor([True, False]) // 2",
+])
+def test_remainders_and_quotients_print_as_torch(torch, expression):
+    """Signed zeros, infinities, integer and mixed dtypes, outside the graph."""
+    assert repr(eval(expression, {"lib": pedagrad})) == repr(eval(expression, {"lib": torch}))
+
+
+@pytest.mark.parametrize("inplace", ["x %= y", "x //= y", "x.remainder_(y)", "x.fmod_(y)", "x.floor_divide_(y)",
+                                     "x %= 0.75", "x //= -2"])
+def test_inplace_remainders_as_torch(torch, inplace):
+    def run(lib):
+        arrays = _inputs([(3, 4), (4,)], None, (np.float32,) * 2, seed=4)
+        env = {"x": lib.tensor(arrays[0]), "y": lib.tensor(arrays[1])}
+        x = env["x"]
+        exec(inplace, env)
+        assert env["x"] is x  # the same tensor, changed in place
+        return repr(x), x._version
+    assert run(pedagrad) == run(torch)

@@ -1,4 +1,5 @@
-"""Elementwise operations: arithmetic, powers, exp/log, activations, comparisons, where.
+"""Elementwise operations: arithmetic, powers, remainders and floor division, exp/log,
+activations, comparisons, where.
 
 Each op's forward and backward stand side by side. Gradients for broadcast inputs come back at
 the broadcast shape; the engine sums them to each input's shape (``autograd/engine.py``).
@@ -284,9 +285,10 @@ def mul(input, other):
 
 
 def div(input, other, *, rounding_mode=None):
-    """input / other (true division: integer inputs give a float result)."""
+    """input / other (true division: integer inputs give a float result); with
+    ``rounding_mode="floor"`` or ``"trunc"``, the quotient rounded down or toward zero."""
     if rounding_mode is not None:
-        raise NotImplementedError("div(rounding_mode=...) is not supported by pedagrad")
+        return _called(lambda a, b: _rounded_div(a, b, rounding_mode), "div", input, other)
     if not isinstance(other, _OPERAND):
         return NotImplemented
     a, b = _operands(input, other)
@@ -343,6 +345,251 @@ def _power(a, e):
 
 def rpow(input, base):
     return pow(base, input)
+
+
+# -- remainders and floor division -------------------------------------------------------------
+
+def _int_division(kernel, a, b):
+    """torch's errors for integer division: no bool kernels, and no dividing by an integer 0."""
+    dt = a._data.dtype if isinstance(a, Tensor) else b._data.dtype
+    if dt == np.bool_:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+    if dt.kind in "iu" and np.any(getattr(b, "_data", b) == 0):
+        raise RuntimeError("ZeroDivisionError")
+
+
+@np.errstate(all="ignore")  # x % 0 is nan for floats, as in torch
+def _remainder(a, b):
+    """a − floor(a/b)·b, the sign of b's (Python's %). For floats as torch computes it: fmod,
+    moved by b where the signs differ (so -5.0 % 2.5 is -0.0, where numpy gives 0.0)."""
+    a, b = _promote(a, b)
+    if np.result_type(a, b).kind in "iu":
+        return np.remainder(a, b)
+    m = np.fmod(a, b)
+    return np.where((m != 0) & ((np.asarray(b) < 0) != (m < 0)), m + b, m)
+
+
+@np.errstate(all="ignore")  # x // 0 is ±inf or nan for floats, as in torch
+def _floor_divide(a, b):
+    """floor(a / b), computed exactly (numpy's algorithm is torch's: fmod, then a correction)."""
+    return np.floor_divide(*_promote(a, b))
+
+
+@np.errstate(all="ignore")
+def _trunc_divide(a, b):
+    """a / b rounded toward zero."""
+    a, b = _promote(a, b)
+    if np.result_type(a, b).kind in "iu":
+        q = np.floor_divide(a, b)  # floor, then one step toward zero where the signs differ
+        return q + ((q < 0) & (q * b != a))
+    return np.trunc(a / b)
+
+
+def _const(fn, a, b, like):
+    """``fn(a, b)`` as a constant beside ``like`` (for quotients: their slope is 0 almost everywhere)."""
+    return _dual.constant_like(np.asarray(fn(getattr(a, "_data", a), getattr(b, "_data", b))), like)
+
+
+class Remainder(Op):
+    """out = self − floor(self/other)·other;  ∂out/∂self = 1,  ∂out/∂other = −floor(self/other)"""
+
+    _name = "RemainderBackward1"
+    saved_names = ("self", "other")
+
+    def forward(ctx, a, b):
+        need_b = ctx.needs_input_grad[1]
+        ctx.save_for_backward(a if need_b else None, b if need_b else None)
+        return _remainder(a, b)
+
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return grad if need_a else None, -grad * _const(_floor_divide, a, b, grad) if need_b else None
+
+
+class RemainderScalar(Op):
+    """out = self − floor(self/other)·other, other a number;  ∂out/∂self = 1"""
+
+    _name = "RemainderBackward0"
+
+    def forward(ctx, a, other):
+        return _remainder(a, other)
+
+    def backward(ctx, grad):
+        return grad
+
+
+class Fmod(Op):
+    """out = self − trunc(self/other)·other (the sign of self's);  ∂out/∂self = 1,
+    ∂out/∂other = −trunc(self/other)"""
+
+    _name = "FmodBackward1"
+    saved_names = ("self", "other")
+
+    @np.errstate(all="ignore")
+    def forward(ctx, a, b):
+        need_b = ctx.needs_input_grad[1]
+        ctx.save_for_backward(a if need_b else None, b if need_b else None)
+        return np.fmod(*_promote(a, b))
+
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return grad if need_a else None, -grad * _const(_trunc_divide, a, b, grad) if need_b else None
+
+
+class FmodScalar(Op):
+    """out = self − trunc(self/other)·other, other a number;  ∂out/∂self = 1"""
+
+    _name = "FmodBackward0"
+
+    @np.errstate(all="ignore")
+    def forward(ctx, a, other):
+        return np.fmod(a, other)
+
+    def backward(ctx, grad):
+        return grad
+
+
+class DivRounded(Op):
+    """out = floor(self/other) or trunc(self/other);  ∂out/∂self = ∂out/∂other = 0 (a step function)"""
+
+    _name = "DivBackward2"
+
+    def forward(ctx, a, b, rounding_mode):
+        return (_floor_divide if rounding_mode == "floor" else _trunc_divide)(a, b)
+
+    def backward(ctx, grad):
+        need_a, need_b = ctx.needs_input_grad
+        return grad * 0 if need_a else None, grad * 0 if need_b else None
+
+
+class NotDifferentiable(Op):
+    """An op torch gives no derivative (``x // y``, ``2 % x``): its node is named NotImplemented
+    and its backward fails, as torch's does."""
+
+    _name = "torch::autograd::NotImplemented"
+
+    def forward(ctx, *arrays, fn, aten):
+        ctx.aten = aten
+        return fn(*arrays)
+
+    def backward(ctx, grad):
+        raise RuntimeError(f"derivative for aten::{ctx.aten} is not implemented")
+
+
+def _no_derivative(fn, aten, a, b):
+    """``fn(a, b)`` under a NotImplemented node with an edge for each tensor that requires grad
+    (torch's node has no edge for the others)."""
+    live = [v for v in (a, b) if isinstance(v, Tensor) and v._requires_grad]
+    data_a, data_b = getattr(a, "_data", a), getattr(b, "_data", b)
+    if len(live) == 2:
+        call = fn
+    elif live and live[0] is a:
+        call = lambda x: fn(x, data_b)
+    else:
+        call = lambda x: fn(data_a, x)
+    try:
+        if not live:
+            return Tensor._wrap(np.asarray(fn(data_a, data_b)))
+        return NotDifferentiable.apply(*live, fn=call, aten=aten)
+    except ValueError:
+        _check_broadcast(data_a, data_b)
+        raise
+
+
+def _scalar_or_tensor(kernel, tensor_op, scalar_op, input, other):
+    """``tensor_op(input, other)`` for two tensors, ``scalar_op`` with the number as a parameter."""
+    if not isinstance(other, _OPERAND) or not isinstance(input, Tensor):
+        return NotImplemented
+    a, b = _operands(input, other)
+    _int_division(kernel, a, b)
+    if isinstance(b, Tensor):
+        return _binary(tensor_op, a, b)
+    return scalar_op.apply(a, other=b)
+
+
+def _number_first(name, kernel, fn, number, tensor):
+    """``number op tensor`` (``2 % x``, ``2 // x``): torch gives it no derivative."""
+    if not isinstance(number, _NUMBER):
+        return NotImplemented
+    e, number = _operands(tensor, number)
+    _int_division(kernel, number, e)
+    return _no_derivative(fn, name, number, e)
+
+
+def _called(fn, name, *args):
+    """A function call (not an operator) with arguments that aren't tensors or numbers: TypeError."""
+    out = fn(*args) if isinstance(args[0], Tensor) else NotImplemented
+    if out is NotImplemented:
+        got = ", ".join(type(a).__name__ for a in args)
+        raise TypeError(f"{name}() received an invalid combination of arguments - got ({got}), but "
+                        "expected (Tensor input, Tensor other) or (Tensor input, Number other)")
+    return out
+
+
+def _mod(input, other):
+    return _scalar_or_tensor("remainder_cpu", Remainder, RemainderScalar, input, other)
+
+
+def _rmod(input, other):
+    return _number_first("remainder", "remainder_cpu", _remainder, other, input)
+
+
+def remainder(input, other):
+    """The remainder of input / other with the sign of other, as Python's ``%``."""
+    if isinstance(input, _NUMBER) and isinstance(other, Tensor):
+        return _rmod(other, input)
+    if isinstance(input, _NUMBER) and isinstance(other, _NUMBER):
+        a, b = type(input).__name__, type(other).__name__
+        raise TypeError(f"remainder() received an invalid combination of arguments - got ({a}, {b}), but "
+                        "expected one of:\n * (Tensor input, Tensor other, *, Tensor out = None)\n"
+                        " * (Number self, Tensor other)\n      didn't match because some of the "
+                        f"arguments have invalid types: (!{a}!, !{b}!)\n"
+                        " * (Tensor input, Number other, *, Tensor out = None)\n")
+    return _called(_mod, "remainder", input, other)
+
+
+def fmod(input, other):
+    """The remainder of input / other with the sign of input, as C's fmod."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"fmod() received an invalid combination of arguments - got "
+                        f"({type(input).__name__}, {type(other).__name__}), but expected one of:\n"
+                        " * (Tensor input, Tensor other, *, Tensor out = None)\n"
+                        " * (Tensor input, Number other, *, Tensor out = None)\n")
+    return _called(lambda a, b: _scalar_or_tensor("fmod_cpu", Fmod, FmodScalar, a, b),
+                   "fmod", input, other)
+
+
+def _floordiv(input, other):
+    if not isinstance(other, _OPERAND):
+        return NotImplemented
+    a, b = _operands(input, other)
+    _int_division("div_floor_cpu", a, b)
+    return _no_derivative(_floor_divide, "floor_divide", a, b)
+
+
+def _rfloordiv(input, other):
+    return _number_first("floor_divide", "div_floor_cpu", _floor_divide, other, input)
+
+
+def floor_divide(input, other):
+    """floor(input / other), as Python's ``//`` (torch gives it no derivative)."""
+    if isinstance(input, _NUMBER) and isinstance(other, Tensor):
+        return _rfloordiv(other, input)
+    return _called(_floordiv, "floor_divide", input, other)
+
+
+def _rounded_div(input, other, rounding_mode):
+    """torch.div(input, other, rounding_mode="floor" or "trunc")."""
+    if rounding_mode not in ("floor", "trunc"):
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+                           f"found '{rounding_mode}'")
+    if not isinstance(other, _OPERAND):
+        return NotImplemented
+    a, b = _operands(input, other)
+    _int_division(f"div_{rounding_mode}_cpu", a, b)
+    return _binary(DivRounded, a, b, rounding_mode=rounding_mode)
 
 
 # -- exp, log and friends -------------------------------------------------------------------
@@ -664,6 +911,13 @@ attach("div", "divide", "true_divide")(div)
 attach("neg", "negative")(neg)
 attach("reciprocal")(reciprocal)
 attach("pow")(pow)
+attach("remainder")(remainder)
+attach("fmod")(fmod)
+attach("floor_divide")(floor_divide)
+Tensor.__mod__ = _mod
+Tensor.__rmod__ = _rmod
+Tensor.__floordiv__ = _floordiv
+Tensor.__rfloordiv__ = _rfloordiv
 Tensor.__add__ = Tensor.__radd__ = add
 Tensor.__sub__ = sub
 Tensor.__rsub__ = rsub

@@ -116,6 +116,21 @@ def pow_(self, exponent):
 
 
 @attach()
+def remainder_(self, other):
+    return inplace(self, ew.remainder, other)
+
+
+@attach()
+def fmod_(self, other):
+    return inplace(self, ew.fmod, other)
+
+
+@attach()
+def floor_divide_(self, other):
+    return inplace(self, ew.floor_divide, other)
+
+
+@attach()
 def clamp_(self, min=None, max=None):
     return inplace(self, ew.clamp, min, max)
 
@@ -152,3 +167,5 @@ Tensor.__iadd__ = add_
 Tensor.__isub__ = sub_
 Tensor.__imul__ = mul_
 Tensor.__itruediv__ = div_
+Tensor.__imod__ = remainder_
+Tensor.__ifloordiv__ = floor_divide_

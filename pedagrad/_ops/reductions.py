@@ -1,5 +1,7 @@
-"""Reductions: sum, mean, max/min, var/std, argmax/argmin, and softmax / log_softmax."""
+"""Reductions: sum, mean, max/min, var/std, norms, argmax/argmin, and softmax / log_softmax."""
 import collections
+import math
+import numbers
 import warnings
 
 import numpy as np
@@ -180,6 +182,54 @@ class Std(Op):
         return grad * (a - a.mean(axis=dims, keepdims=True)) / ((n - ctx.correction) * out)
 
 
+class VectorNorm(Op):
+    """out = (Σ |x|ᵖ)^(1/p) over dims (max |x| for p = ∞);  ∂out/∂x = sgn(x)·|x|^(p−1) / out^(p−1)"""
+
+    _name = "LinalgVectorNormBackward0"
+    saved_names = ("self", "result")
+
+    @np.errstate(all="ignore")  # inf and nan arrive silently, as in torch
+    def forward(ctx, a, ord, dims, keepdim, dtype=None):
+        ctx.ord, ctx.dim, ctx.keepdim = ord, dims, keepdim
+        out_dtype = dtype or a.dtype
+        x = np.abs(a.astype(np.promote_types(out_dtype, np.float64)))  # summed in double, as torch on the CPU
+        if ord == math.inf or ord == -math.inf:
+            out = (x.max if ord > 0 else x.min)(axis=dims, keepdims=keepdim)
+        elif ord == 0:
+            out = (x != 0).sum(axis=dims, keepdims=keepdim, dtype=x.dtype)
+        elif ord == 1:
+            out = x.sum(axis=dims, keepdims=keepdim)
+        elif ord == 2:
+            out = np.sqrt((x * x).sum(axis=dims, keepdims=keepdim))
+        else:
+            out = (x ** ord).sum(axis=dims, keepdims=keepdim) ** (1.0 / ord)
+        out = np.asarray(out).astype(out_dtype)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @np.errstate(all="ignore")
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        p, dims = ctx.ord, ctx.dim
+        if not ctx.keepdim:
+            shape = _keepdim_shape(a.shape, dims)
+            grad, out = grad.reshape(shape), out.reshape(shape)
+        if p == 0:
+            return None  # the count of non-zeros is flat: torch gives no gradient at all
+        sgn = _dual.sign(a)
+        if p == 1:
+            return grad * sgn
+        if p == 2:
+            return a * _dual.where(out == 0, 0.0, grad / out)
+        if math.isinf(p):  # shared evenly by the elements at the maximum (or minimum)
+            hit = abs(a) == out
+            return sgn * (grad / hit.sum(axis=dims, keepdims=True)) * hit
+        if p < 1:
+            return _dual.where(a == 0, 0.0, sgn * abs(a) ** (p - 1)) * grad * out ** (1 - p)
+        scaled = sgn * abs(a) ** (p - 1) if p < 2 else a * abs(a) ** (p - 2)
+        return scaled * _dual.where(out == 0, 0.0, grad / out ** (p - 1))
+
+
 class Softmax(Op):
     """out = eˣ / Σ eˣ along dim;  ∂L/∂x = out · (g − Σ g·out)"""
 
@@ -354,3 +404,72 @@ def log_softmax(input, dim, dtype=None):
     """log(softmax(x)), computed stably as x − log Σ eˣ."""
     d = _axis(dim, input.ndim)
     return LogSoftmax.apply(_float("log_softmax", input, dim, dtype), dim=d)
+
+
+def _ord_text(ord):
+    """An order as torch prints it: 2, -1, 1.5, inf."""
+    return f"{ord:g}"
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
+    """The ord-norm of x's elements, over all dims or the given ones: (Σ |x|ᵒʳᵈ)^(1/ord);
+    ord = inf is the largest |x|, -inf the smallest, 0 the number of non-zero elements."""
+    if isinstance(ord, str) or not isinstance(ord, numbers.Real):
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not "
+                        f"{type(ord).__name__}")
+    if not x.is_floating_point():
+        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                           f"Got {x.dtype._kind}")
+    if dtype is not None:
+        if not dtype.is_floating_point:
+            raise RuntimeError(f"linalg.vector_norm: dtype should be floating point or complex, but "
+                               f"got {dtype._kind}")
+        if np.promote_types(x._data.dtype, dtype.np) != dtype.np:
+            raise RuntimeError(f"linalg.vector_norm: the dtype of the input ({x.dtype._kind}) should be "
+                               f"convertible without narrowing to the specified dtype ({dtype._kind})")
+    dims = _dims(dim, x.ndim)
+    ord = float(ord) if isinstance(ord, bool) else ord
+    if x.numel() == 0 and (ord < 0 or ord == math.inf):
+        if dim is None:
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {_ord_text(ord)} norm on an empty "
+                               "tensor because the operation does not have an identity")
+        for d in [dim] if isinstance(dim, int) else dim:  # named as given, negative or not
+            if x.shape[d] == 0:
+                raise RuntimeError(f"linalg.vector_norm cannot compute the {_ord_text(ord)} norm on the "
+                                   f"dimension {d}because this dimension is empty and the operation "
+                                   "does not have an identity")
+    return VectorNorm.apply(x, ord=ord, dims=dims, keepdim=keepdim, dtype=dtype and dtype.np)
+
+
+def matrix_norm_checks(A, ord, dim):
+    """torch.linalg.matrix_norm's checks, in its order, with ``dim`` a list of two dims; returns
+    the dims in range. Of the matrix norms pedagrad has only "fro" (the 2-norm of the elements)."""
+    if isinstance(ord, str):
+        if ord not in ("fro", "nuc"):
+            raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+    elif ord not in (1, -1, 2, -2, math.inf, -math.inf):
+        raise RuntimeError(f"linalg.matrix_norm: Order {_ord_text(ord)} not supported.")
+    if A.ndim < 2:
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+    if len(dim) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
+    dims = tuple(_dim(d, A.ndim) for d in dim)
+    if dims[0] == dims[1]:
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dims[0]}, {dims[1]})")
+    if ord != "fro":
+        raise NotImplementedError(f"the matrix norm of order {ord!r} (torch.linalg.matrix_norm) is not in "
+                                  "pedagrad; it has vector norms (ord 2, 1, inf or any number, over "
+                                  "any dims) and 'fro'")
+    return dims
+
+
+@attach()
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """The p-norm of the elements (over ``dim``): 2 (``"fro"``, the default), 1, inf, any number;
+    as torch.linalg.vector_norm. Matrix norms (``"nuc"``) are not in pedagrad."""
+    if isinstance(p, str):
+        if p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2):
+            return vector_norm(input, 2, dim, keepdim, dtype=dtype)
+        dims = list(range(input.ndim)) if dim is None else [dim] if isinstance(dim, int) else list(dim)
+        return vector_norm(input, 2, matrix_norm_checks(input, p, dims), keepdim, dtype=dtype)
+    return vector_norm(input, 2.0 if p is None else p, dim, keepdim, dtype=dtype)

@@ -184,6 +184,31 @@ def _dtype_word(t):
     return {"float32": "Float", "float64": "Double"}.get(t.dtype.name, str(t.dtype))
 
 
+def one_hot(tensor, num_classes=-1):
+    """Class indices as rows of 0s with a 1 at each index: an int64 tensor with one more dim, of
+    size num_classes (by default, the largest index + 1)."""
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"one_hot(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(tensor).__name__}")
+    if not isinstance(num_classes, int) or isinstance(num_classes, bool):
+        raise TypeError(f"one_hot(): argument 'num_classes' (position 2) must be int, not "
+                        f"{type(num_classes).__name__}")
+    if tensor._data.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    indices = tensor._data
+    if indices.size == 0:
+        if num_classes <= 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        return Tensor._wrap(np.zeros(indices.shape + (num_classes,), np.int64))
+    if indices.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if num_classes == -1:
+        num_classes = int(indices.max()) + 1
+    elif num_classes <= indices.max():
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    return Tensor._wrap((indices[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
 def flatten(input, start_dim=0, end_dim=-1):
     return input.flatten(start_dim, end_dim)
 
