@@ -102,8 +102,11 @@ def test_a_huge_learning_rate_diverges_and_a_tiny_one_crawls(explorer):
     assert Setting(0.001, 32, 20) not in explorer.diverged
     assert tiny[-1] > 0.9 * explorer.start_loss and tiny[-1] < tiny[0]  # it learns, barely
     assert "crawls" in explorer.describe(Setting(0.001, 32, 20))
-    assert "the loss fell from" in explorer.describe(Setting(0.3, 32, 12)) if Setting(0.3, 32, 12) in explorer.runs \
-        else True
+    explorer.run(lr=0.3, batch_size=32, epochs=12)
+    assert "the loss fell from" in explorer.describe(Setting(0.3, 32, 12))
+    rising = explorer.run(lr=5.62, batch_size=8, epochs=20)  # too large, though not exploding
+    assert rising[-1] > explorer.start_loss and Setting(5.62, 8, 20) not in explorer.diverged
+    assert "did not fall" in explorer.describe(Setting(5.62, 8, 20))
 
 
 def test_the_picture_overlays_every_run_in_its_colour():

@@ -155,7 +155,7 @@ def test_text_fallback_in_plain_python():
 
 def live_figures():
     gc.collect()
-    return sum(isinstance(o, Figure) for o in gc.get_objects())
+    return sum(type(o) is Figure for o in gc.get_objects())
 
 
 def test_a_hundred_epochs_leak_no_figures_and_little_memory():

@@ -106,7 +106,7 @@ class HyperparameterExplorer(LivePicture, widgets.VBox):
         with random_state_kept():
             self.lib = library_of(self.make_model())
         self.dataset = self._as_dataset(default_dataset() if dataset is None else dataset)
-        self.loss_fn = loss_fn or self.lib.nn.CrossEntropyLoss()
+        self.loss_fn = self.lib.nn.CrossEntropyLoss() if loss_fn is None else loss_fn
         self.seed = seed
         self.runs = {}  # Setting -> losses per epoch, in the order first run
         self.diverged = {}  # Setting -> the epoch (from 1) at which that run diverged
@@ -252,6 +252,9 @@ class HyperparameterExplorer(LivePicture, widgets.VBox):
             return (f"{key.label()}: diverged at epoch {self.diverged[key]}, {what} (it started at {start:.3f}). "
                     "Try a smaller learning rate.")
         end = losses[-1]
+        if end >= start:
+            return (f"{key.label()}: the loss did not fall ({start:.3f} to {end:.3f}). "
+                    "Try a smaller learning rate.")
         if end > CRAWLED * start:
             return (f"{key.label()}: crawls, the loss fell only {100 * (1 - end / start):.0f}% "
                     f"({start:.3f} to {end:.3f}). Try a larger learning rate or more epochs.")
