@@ -166,6 +166,7 @@ class TrainingMonitor(LivePicture, widgets.VBox):
     def redraw(self):
         """Draw the curves now and put the PNG into the image widget."""
         x_end = self.epoch_values[0] + self.epochs - 1 if self.epoch_values else None
+        self.plot.prepare(self.history)
         self.png = self.throttle.frame(lambda: self.plot.draw(self.epoch_values, self.history, x_end))
         self.image.value = self.png
         return self

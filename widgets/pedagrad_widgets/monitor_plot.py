@@ -41,6 +41,11 @@ class CurvePlot:
         self.draws = 0  # frames made
         self.blitter = Blitter(self.figure)
 
+    def prepare(self, names):
+        """Build the panels for these series, if not built yet (a one-off cost, not a frame's)."""
+        if names:
+            self._layout(list(names))
+
     def _layout(self, names):
         """(Re)build the panels when a series with a new panel appears; otherwise keep them."""
         panels = list(dict.fromkeys(panel_of(n) for n in names))
