@@ -15,17 +15,19 @@ from ._random import (Generator, default_generator, get_rng_state, initial_seed,
 from ._creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
                         linspace, ones, ones_like, rand, rand_like, randint, randn, randn_like,
                         randperm, tensor, zeros, zeros_like)
-from ._ops.elementwise import (abs, add, clamp, clip, cos, div, exp, floor_divide, fmod, log, maximum,
-                               minimum, mul, neg, pow, reciprocal, relu, remainder, sigmoid, sign, sin,
-                               sqrt, sub, tanh, where)
+from ._ops.elementwise import (abs, add, clamp, clip, cos, div, exp, expm1, floor_divide, fmod, log,
+                               log1p, masked_fill, maximum, minimum, mul, neg, pow, reciprocal, relu,
+                               remainder, round, sigmoid, sign, sin, sqrt, sub, tanh, where)
 from ._ops.comparison import (all, allclose, any, eq, equal, ge, gt, isclose, isfinite, isinf,
                               isnan, le, logical_and, logical_not, logical_or, logical_xor, lt, ne)
-from ._ops.reductions import (argmax, argmin, log_softmax, max, mean, min, norm, softmax, std, sum, var)
+from ._ops.reductions import (argmax, argmin, log_softmax, logsumexp, max, mean, min, norm, softmax, std,
+                              sum, var)
 from ._ops.shape import (cat, clone, concat, concatenate, expand, flatten, permute, reshape,
                          squeeze, stack, t, transpose, unsqueeze)
 from ._ops.shape import transpose as swapaxes
 from ._ops.linalg import bmm, dot, matmul, mm, mv
-from ._ops import indexing as _indexing, inplace as _inplace  # noqa: F401  (attach methods)
+from ._ops.indexing import nonzero
+from ._ops import inplace as _inplace  # noqa: F401  (attach methods)
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from . import linalg, nn, optim, utils  # noqa: E402  (they build on everything above)
 from .serialization import load, save  # noqa: E402

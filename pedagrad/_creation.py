@@ -28,9 +28,12 @@ def _infer(data, dtype=None):
     if isinstance(data, Tensor):
         return np.array(data._data, dtype=None if dtype is None else dtype.np, copy=True)
     dtype = dtype or _scalar_type(data)
+    data = _unwrap(data)
+    if dtype is _dtype.uint8:
+        data = _uint8_numbers(data)
     try:  # straight from the Python numbers to dtype (1e300 becomes inf in float32, silently)
         with np.errstate(over="ignore"):
-            return np.array(_unwrap(data), dtype=dtype.np)
+            return np.array(data, dtype=dtype.np)
     except ValueError:
         _check_lengths(data, _first_lengths(data))
         raise
@@ -86,6 +89,30 @@ def _unwrap(data):
     if isinstance(data, (list, tuple)):
         return [_unwrap(d) for d in data]
     return data
+
+
+def _uint8_numbers(data):
+    """The numbers in ``data`` as torch puts them in a uint8 tensor: integers from −255 to 255, the
+    negative ones wrapping around (−7 becomes 249, as 256 − 7), and floats from 0 to 255 (cut to
+    whole numbers); anything else overflows."""
+    from ._ops.elementwise import scalar_as
+
+    if isinstance(data, (list, tuple)):
+        return [_uint8_numbers(d) for d in data]
+    if isinstance(data, int) and not -2**63 <= data < 2**63:
+        raise ValueError("Overflow when unpacking long long")
+    if isinstance(data, (int, float, np.number)):
+        return scalar_as(data, np.uint8, "uint8")
+    return data
+
+
+def _fill_value(fill_value, dtype):
+    """A fill value for a uint8 tensor, wrapped or refused as torch does (see ``_uint8_numbers``)."""
+    if dtype is _dtype.uint8 and not isinstance(fill_value, bool):
+        from ._ops.elementwise import scalar_as
+
+        return scalar_as(fill_value, np.uint8)
+    return fill_value
 
 
 def _sizes(size):
@@ -145,7 +172,7 @@ def empty(*size, dtype=None, device=None, requires_grad=False):
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     if dtype is None:
         dtype = _dtype.result_type(fill_value)
-    return _finish(np.full(_sizes((size,)), fill_value, dtype.np), requires_grad)
+    return _finish(np.full(_sizes((size,)), _fill_value(fill_value, dtype), dtype.np), requires_grad)
 
 
 def zeros_like(input, dtype=None, device=None, requires_grad=False):
@@ -157,7 +184,8 @@ def ones_like(input, dtype=None, device=None, requires_grad=False):
 
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):
-    return _finish(np.full_like(input._data, fill_value, dtype=(dtype or input.dtype).np), requires_grad)
+    dtype = dtype or input.dtype
+    return _finish(np.full_like(input._data, _fill_value(fill_value, dtype), dtype=dtype.np), requires_grad)
 
 
 def empty_like(input, dtype=None, device=None, requires_grad=False):

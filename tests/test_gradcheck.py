@@ -21,6 +21,7 @@ from hypothesis.extra import numpy as hnp
 
 import pedagrad as torch
 from pedagrad.autograd import Function
+from pedagrad.nn import functional as F
 from pedagrad.testing import GradcheckError, gradcheck, gradgradcheck
 
 settings.register_profile(
@@ -361,6 +362,25 @@ UNARY = {
     "clip": (lambda x: torch.clip(x, -1.25, 0.75), _clamp_domain, False),
     "clip_method": (lambda x: x.clip(min=-1.25, max=0.75), _clamp_domain, False),
     "clamp_int_bounds": (lambda x: x.clamp(-1, 2), lambda a: away_from(a, -1.0, 2.0), False),
+    "log1p": (torch.log1p, lambda a: positive(a) - 1, True),
+    "log1p_method": (lambda x: x.log1p(), lambda a: positive(a) - 1, False),
+    "expm1": (torch.expm1, ident, True),
+    "expm1_method": (lambda x: x.expm1(), ident, False),
+    "softplus": (F.softplus, ident, True),
+    "softplus_beta": (lambda x: F.softplus(x, beta=2.5), ident, True),
+    "softplus_negative_beta": (lambda x: F.softplus(x, -0.5), ident, True),
+    # past the threshold softplus is x itself: a jump there of log1p(e^threshold)/beta − threshold/beta
+    "softplus_threshold": (lambda x: F.softplus(x, 2, 1.5), lambda a: away_from(a, 0.75), True),
+    "Softplus_module": (lambda x: torch.nn.Softplus(0.5, 1)(x), lambda a: away_from(a, 2.0), False),
+    # round is a step function: its gradient is 0 away from the steps (half-integers, or halves of
+    # the last decimal place)
+    "round": (torch.round, lambda a: away_from(a, *np.arange(-3.5, 4)), False),
+    "round_method": (lambda x: x.round(), lambda a: away_from(a, *np.arange(-3.5, 4)), False),
+    "round_decimals": (lambda x: torch.round(x, decimals=1), lambda a: away_from(a, *np.arange(-3.05, 3.1, 0.1)),
+                       False),
+    "round_negative_decimals": (lambda x: (x * 100).round(decimals=-2), lambda a: away_from(a, *np.arange(-2.5, 3)),
+                                False),
+    "round_times_x": (lambda x: x.round() * x, lambda a: away_from(a, *np.arange(-3.5, 4)), "sq"),
 }
 
 
@@ -546,6 +566,61 @@ def test_softmax(op, style, shape, data):
 def test_softmax_gradgrad(op, shape, data):
     dim = data.draw(dims_of(len(shape)))
     assert gradgradcheck(lambda t: getattr(torch, op)(t, dim), (leaf(data.draw(values(shape))),))
+
+
+def _lse_call(dim, keepdim, style):
+    return {"function": lambda t: torch.logsumexp(t, dim, keepdim),
+            "method": lambda t: t.logsumexp(dim=dim, keepdim=keepdim)}[style]
+
+
+@st.composite
+def logsumexp_args(draw):
+    """(shape, dim, keepdim) for logsumexp, which needs a dim: None becomes every dim."""
+    shape, dim, keepdim = draw(reduction_args())
+    return shape, tuple(range(len(shape))) if dim is None else dim, keepdim
+
+
+@pytest.mark.parametrize("style", ["function", "method"])
+@FEW
+@given(args=logsumexp_args(), scale=st.sampled_from([1.0, 300.0]), data=st.data())
+def test_logsumexp(style, args, scale, data):
+    """Also with values so large (×300) that an unshifted exp would overflow."""
+    shape, dim, keepdim = args
+    fn = _lse_call(dim, keepdim, style)
+    check(lambda t: fn(t * scale), data.draw(values(shape)))
+
+
+@FEWER
+@given(args=logsumexp_args(), data=st.data())
+def test_logsumexp_gradgrad(args, data):
+    shape, dim, keepdim = args
+    assert gradgradcheck(_lse_call(dim, keepdim, "function"), (leaf(data.draw(values(shape))),))
+
+
+@st.composite
+def masked_fill_args(draw):
+    """(x, mask, form): mask and x broadcast together either way (the result has the joint shape)."""
+    xshape, mshape = draw(PAIRS)
+    x = draw(values(xshape))
+    mask = torch.tensor(draw(hnp.arrays(np.bool_, mshape)))
+    return x, mask
+
+
+@pytest.mark.parametrize("form", ["method", "function", "tensor_value", "inplace", "inplace_tensor_value"])
+@FEW
+@given(args=masked_fill_args(), v=st.floats(-3, 3))
+def test_masked_fill(form, args, v):
+    x, mask = args
+    value = np.array(v)
+    same_shape = np.broadcast_shapes(mask.shape, x.shape) == x.shape  # in place keeps x's shape
+    assume(same_shape or not form.startswith("inplace"))
+    fn = {"method": lambda t, w: t.masked_fill(mask, 1.5) * w,
+          "function": lambda t, w: torch.masked_fill(t, mask, -2.0) * w,
+          "tensor_value": lambda t, w: t.masked_fill(mask, w),
+          "inplace": lambda t, w: (t * w).masked_fill_(mask, 0.5) * t,
+          "inplace_tensor_value": lambda t, w: (t * 2).masked_fill_(mask, w) * t}[form]
+    check(fn, x, value)
+    assert gradgradcheck(lambda t, w: sq(fn(t, w)), (leaf(x), leaf(value)))
 
 
 # -- norms -------------------------------------------------------------------------------------
@@ -1166,6 +1241,8 @@ INPLACE = {
     "imul": (_imul, ident, ident),
     "idiv": (_idiv, ident, nonzero),
     "chain": (lambda y, w: y.mul_(w).add_(w).div_(2.0).sub_(1.0), ident, ident),
+    "masked_fill_": (lambda y, w: y.masked_fill_(w > 0, 1.5).mul_(w), ident, lambda a: away_from(a, 0.0)),
+    "masked_fill_tensor_value": (lambda y, w: y.masked_fill_(w > 0, w.sum()), ident, lambda a: away_from(a, 0.0)),
 }
 
 

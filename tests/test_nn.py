@@ -71,6 +71,34 @@ def test_module_printout_matches_torch(torch):
     assert repr(build(pg)) == repr(build(torch))
 
 
+def test_softplus_module_as_torch(torch):
+    """Printout (the defaults print as floats, as torch's), values and gradients in a model."""
+    def build(lib):
+        return lib.nn.Sequential(lib.nn.Linear(3, 4), lib.nn.Softplus(), lib.nn.Linear(4, 2),
+                                 lib.nn.Softplus(beta=2, threshold=10), lib.nn.Softplus(0.5, 1.5))
+
+    assert repr(build(pg)) == repr(build(torch))
+    ours, theirs = build(pg).double(), build(torch).double()
+    copy_weights(theirs, ours, pg)
+    x = np.random.default_rng(0).standard_normal((5, 3)) * 10
+    outs = []
+    for lib, model in ((pg, ours), (torch, theirs)):
+        y = model(lib.tensor(x))
+        y.sum().backward()
+        outs.append((y.detach().numpy(), model[0].weight.grad.numpy(), y.grad_fn.name()))
+    np.testing.assert_allclose(outs[0][0], outs[1][0], rtol=1e-12)
+    np.testing.assert_allclose(outs[0][1], outs[1][1], rtol=1e-10, atol=1e-12)
+    assert outs[0][2] == outs[1][2] == "SoftplusBackward0"
+    assert isinstance(nn.Softplus(), nn.Module) and "Softplus" in nn.__all__
+
+
+def test_softplus_is_a_smooth_relu():
+    x = pg.linspace(-30, 30, 61, dtype=pg.float64)
+    y = F.softplus(x)
+    assert (y > 0).all() and (y >= F.relu(x)).all()
+    assert (y - F.relu(x)).abs().max().item() == pytest.approx(np.log(2))
+
+
 def test_parameter_printout_matches_torch(torch):
     assert repr(nn.Parameter(pg.ones(2))) == repr(torch.nn.Parameter(torch.ones(2)))
 

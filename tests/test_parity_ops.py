@@ -437,6 +437,68 @@ CASES = [
     case(lambda lib, x: lib.linalg.vector_norm(x * (x > 0), 0.5), (6,), id="norm-0.5-zero-elements"),
     case(lambda lib, x: lib.linalg.vector_norm(x * (x > 0), -2), (6,), id="norm--2-zero-elements"),
     case(lambda lib, x: lib.linalg.vector_norm(with_nans(lib, x), 2), (6,), id="norm-of-nans"),
+    # log1p, expm1, logsumexp, round, softplus, masked_fill, nonzero
+    case(lambda lib, x: lib.log1p(x), (2, 3), low=-0.9, id="log1p"),
+    case(lambda lib, x: x.log1p(), (), low=-0.9, id="Tensor.log1p-0d"),
+    case(lambda lib, x: lib.log1p(x * 1e-10), (3,), id="log1p-tiny"),
+    case(lambda lib, x: lib.log1p(x - x.detach() - 1), (3,), id="log1p-at-minus-1"),
+    case(lambda lib, x: lib.log1p(lib.tensor([0, 1, 2])) * x, (3,), id="log1p-of-int"),
+    case(lambda lib, x: lib.expm1(x), (2, 3), id="expm1"),
+    case(lambda lib, x: x.expm1(), (4,), id="Tensor.expm1"),
+    case(lambda lib, x: lib.expm1(x * 1e-10), (3,), id="expm1-tiny"),
+    case(lambda lib, x: lib.logsumexp(x, 1), (3, 4), id="logsumexp"),
+    case(lambda lib, x: x.logsumexp(-1, keepdim=True), (2, 3, 4), id="Tensor.logsumexp-keepdim"),
+    case(lambda lib, x: lib.logsumexp(x, (0, 2)), (2, 3, 4), id="logsumexp-dims"),
+    case(lambda lib, x: lib.logsumexp(x, [-1, 0], True), (2, 3, 4), id="logsumexp-dims-keepdim"),
+    case(lambda lib, x: lib.logsumexp(x, (), keepdim=True), (2, 3), id="logsumexp-empty-dims-keepdim"),
+    case(lambda lib, x: lib.logsumexp(x, 0), (), id="logsumexp-0d"),
+    case(lambda lib, x: x.logsumexp(0), (1,), id="logsumexp-one-element"),
+    case(lambda lib, x: lib.logsumexp(x * 1000, 1), (3, 4), id="logsumexp-large"),
+    case(lambda lib, x: lib.logsumexp(x * -1000, 0), (3, 4), id="logsumexp-very-negative"),
+    case(lambda lib, x: lib.logsumexp(x.masked_fill(x < 0, float("-inf")), 0), (4, 3), id="logsumexp-with--inf"),
+    case(lambda lib, x: lib.logsumexp(lib.stack([x, x + float("inf")]), 0), (3,), id="logsumexp-with-inf"),
+    case(lambda lib, x: lib.logsumexp(x - float("inf"), 1), (2, 3), id="logsumexp-all--inf"),
+    case(lambda lib, x: lib.round(x), (3, 4), id="round"),
+    case(lambda lib, x: x.round(), (), id="Tensor.round-0d"),
+    case(lambda lib, x: (x * 4).round() * x, (3, 4), id="round-halves"),
+    case(lambda lib, x: x.round(decimals=2), (3, 4), id="Tensor.round-decimals"),
+    case(lambda lib, x: lib.round(x * 1000, decimals=-2), (3, 4), id="round-negative-decimals"),
+    case(lambda lib, x: lib.round(x, decimals=0), (3, 4), id="round-decimals-0"),
+    case(lambda lib, x: lib.round(x * float("inf")), (3,), id="round-of-inf"),
+    case(lambda lib, x: lib.nn.functional.softplus(x), (3, 4), id="softplus"),
+    case(lambda lib, x: lib.nn.functional.softplus(x * 15, beta=2), (3, 4), id="softplus-beta-threshold-crossed"),
+    case(lambda lib, x: lib.nn.functional.softplus(x, 0.5, 0.25), (3, 4), id="softplus-beta-threshold"),
+    case(lambda lib, x: lib.nn.functional.softplus(x * 100, threshold=100), (3, 4), id="softplus-large-threshold"),
+    case(lambda lib, x: lib.nn.functional.softplus(x, beta=-1), (3, 4), id="softplus-negative-beta"),
+    case(lambda lib, x: lib.nn.functional.softplus(x * 10, threshold=-1), (3, 4), id="softplus-negative-threshold"),
+    case(lambda lib, x: lib.nn.Softplus(beta=2, threshold=1)(x), (3, 4), id="nn.Softplus"),
+    case(lambda lib, x: x.masked_fill(x > 0, 0.0), (3, 4), id="masked_fill"),
+    case(lambda lib, x: x.masked_fill(x > 0, 2), (), id="masked_fill-0d"),
+    case(lambda lib, x: lib.masked_fill(x, lib.tensor([True, False, True, False]), -1.5), (3, 4),
+         id="torch.masked_fill-broadcast-mask"),
+    case(lambda lib, x: x.masked_fill(lib.arange(24).reshape(2, 3, 4) % 3 == 0, 1.0), (3, 4),
+         id="masked_fill-mask-broadcasts-input"),
+    case(lambda lib, x: x.masked_fill(x < 0, float("-inf")).softmax(-1), (3, 4), id="masked_fill-softmax"),
+    case(lambda lib, x: x.masked_fill(x > 0, True), (3,), id="masked_fill-bool-value"),
+    case(lambda lib, x, v: x.masked_fill(x > 0, v), (3, 4), (), id="masked_fill-tensor-value"),
+    case(lambda lib, x, v: lib.masked_fill(x, lib.tensor([[True], [False], [True]]), v), (3, 4), (),
+         dtype=(np.float32, np.float64), id="masked_fill-mixed-value"),
+    case(lambda lib, x, v: x.masked_fill(x > 0, v), (3, 4), (), grads=(False, True), id="masked_fill-value-grad-only"),
+    case(lambda lib, x, v: x.masked_fill(x > 0, v), (3, 4), (), grads=(True, False), id="masked_fill-value-no-grad"),
+    case(lambda lib, x: x.masked_fill(x > 0, lib.tensor(3)), (3, 4), id="masked_fill-int-tensor-value"),
+    case(lambda lib, x: (x * 1).masked_fill_(x > 0, 2.0), (3, 4), id="masked_fill_"),
+    case(lambda lib, x: (x * 1).masked_fill_(lib.tensor([False, True, True]), 2.0).exp(), (2, 3),
+         id="masked_fill_-broadcast-mask-then-exp"),
+    case(lambda lib, x, v: (x * 1).masked_fill_(x > 0, v), (3, 4), (), id="masked_fill_-tensor-value"),
+    case(lambda lib, x, v: lib.zeros(3).masked_fill_(lib.tensor([True, False, True]), v), (3,), (),
+         id="masked_fill_-into-plain"),
+    case(lambda lib, x: x.masked_fill(x > 0, 0.0).sum().masked_fill_(lib.tensor(True), 1.0), (3,),
+         id="masked_fill_-0d"),
+    case(lambda lib, x: (x * (x > 0)).nonzero(), (3, 4), id="nonzero"),
+    case(lambda lib, x: lib.nonzero(x > 0), (2, 3, 4), id="torch.nonzero"),
+    case(lambda lib, x: x[lib.nonzero(x > 0, as_tuple=True)], (3, 4), id="index-with-nonzero-as_tuple"),
+    case(lambda lib, x: x[(x > 0).nonzero(as_tuple=True)], (5,), id="Tensor.nonzero-as_tuple-1d"),
+    case(lambda lib, x: x.nonzero(), (), id="nonzero-0d"),
     # several ops in a row
     case(lambda lib, x, w, b: lib.relu(x @ w + b).sum(), (4, 3), (3, 2), (2,), id="linear-relu"),
     case(lambda lib, x: (x * x).mean(), (3, 4), id="x*x"),
@@ -540,6 +602,106 @@ def test_ops_torch_gives_no_derivative(torch, fn):
 def test_remainders_and_quotients_print_as_torch(torch, expression):
     """Signed zeros, infinities, integer and mixed dtypes, outside the graph."""
     assert repr(eval(expression, {"lib": pedagrad})) == repr(eval(expression, {"lib": torch}))
+
+
+@pytest.mark.parametrize("expression", [
+    "lib.log1p(lib.tensor([-1.0, -2.0, 1e-10, float('inf')]))",
+    "lib.expm1(lib.tensor([1e-10, 100.0, -float('inf')]))",
+    "lib.log1p(lib.tensor([True, False]))",
+    "lib.expm1(lib.tensor([1, 2], dtype=lib.uint8))",
+    "lib.logsumexp(lib.tensor([1, 2]), 0)",
+    "lib.logsumexp(lib.tensor([[True, False]]), 1)",
+    "lib.logsumexp(lib.tensor([[1, 2]], dtype=lib.uint8), -1, True)",
+    "lib.logsumexp(lib.tensor([1000.0, 1000.0]), 0)",
+    "lib.logsumexp(lib.tensor([float('nan'), 1.0]), 0)",
+    "lib.logsumexp(lib.zeros(0, 3), 0)",
+    "lib.logsumexp(lib.zeros(0, 3), 1)",
+    "lib.logsumexp(lib.tensor(2.0), ())",
+    "lib.round(lib.tensor([0.5, 1.5, 2.5, -0.5, -1.5, 0.49999997]))",
+    "lib.round(lib.tensor([1.25, 1.35, -2.55, 0.45]), decimals=1)",
+    "lib.round(lib.tensor([1.25, 2.675], dtype=lib.float64), decimals=2)",
+    "lib.round(lib.tensor([1234.5, -1250.0]), decimals=-2)",
+    "lib.round(lib.tensor([123.456, 1e38]), decimals=50)",
+    "lib.round(lib.tensor([123.456]), decimals=-50)",
+    "lib.round(lib.tensor([1e38]), decimals=2)",
+    "lib.round(lib.tensor([1, -2]))",
+    "lib.round(lib.tensor([7, 250], dtype=lib.uint8))",
+    "lib.nn.functional.softplus(lib.tensor([100.0, -100.0, 20.0, 20.5, 0.0]))",
+    "lib.nn.functional.softplus(lib.tensor([100.0, -100.0, 1.0]), beta=0)",
+    "lib.nn.functional.softplus(lib.tensor([100.0, -100.0, 1.0], dtype=lib.float64), beta=lib.tensor(2.0))",
+    "lib.nn.functional.softplus(lib.tensor([1.0, 2.0]), beta=np.float64(2.0), threshold=np.int64(3))",
+    "lib.tensor([[1, 2, 3], [4, 5, 6]]).masked_fill(lib.tensor([True, False, True]), 2.5)",
+    "lib.tensor([1, 2], dtype=lib.uint8).masked_fill(lib.tensor([True, False]), -1)",
+    "lib.tensor([1, 2], dtype=lib.uint8).masked_fill(lib.tensor([True, False]), lib.tensor(-1))",
+    "lib.tensor([1, 2], dtype=lib.int32).masked_fill(lib.tensor([True, False]), 2.5)",
+    "lib.tensor([True, False]).masked_fill(lib.tensor([True, True]), 0.5)",
+    "lib.tensor([1.0, 2.0]).masked_fill(lib.tensor([True, False]), True)",
+    "lib.tensor([1.0, 2.0]).masked_fill(lib.tensor([True, False]), float('nan'))",
+    "lib.tensor([1.0, 2.0], dtype=lib.float64).masked_fill(lib.tensor([True, False]), 1e300)",
+    "lib.zeros(3, dtype=lib.int64).masked_fill_(lib.tensor([True, False, True]), 2.5)",
+    "lib.nonzero(lib.tensor([[0.5, -1.0, 0.0], [3.0, 0.0, -2.5]]))",
+    "lib.nonzero(lib.tensor([[0.5, -1.0, 0.0], [3.0, 0.0, -2.5]]), as_tuple=True)",
+    "lib.nonzero(lib.tensor(5.0))",
+    "lib.nonzero(lib.tensor(0.0))",
+    "lib.nonzero(lib.tensor(5.0), as_tuple=True)",
+    "lib.nonzero(lib.tensor(0.0), as_tuple=True)",
+    "lib.nonzero(lib.zeros(2, 0))",
+    "lib.nonzero(lib.zeros(2, 0), as_tuple=True)",
+    "lib.nonzero(lib.zeros(3))",
+    "lib.nonzero(lib.tensor([True, False, True]))",
+    "lib.tensor([1, 0, 3], dtype=lib.uint8).nonzero()",
+    "lib.nonzero(lib.tensor([float('nan'), 0.0, -0.0, float('inf')]))",
+    "lib.tensor([[1, 0], [0, 1]]).t().nonzero()",
+    "lib.tensor([7, -7], dtype=lib.uint8)",
+    "lib.tensor([[1, -1], [255, -255]], dtype=lib.uint8)",
+    "lib.tensor(-7, dtype=lib.uint8)",
+    "lib.tensor((-7, 2.5, True, 0.0, 255.0), dtype=lib.uint8)",
+    "lib.tensor([np.int64(-1), np.float64(3.5)], dtype=lib.uint8)",
+    "lib.tensor(np.array([-1, 300]), dtype=lib.uint8)",
+    "lib.tensor([[]], dtype=lib.uint8)",
+    "lib.as_tensor([-1], dtype=lib.uint8)",
+    "lib.ones(2, dtype=lib.uint8).new_tensor([-1, -200])",
+    "lib.full((2,), -1, dtype=lib.uint8)",
+    "lib.full((2,), 2.5, dtype=lib.uint8)",
+    "lib.full((2,), True, dtype=lib.uint8)",
+    "lib.full_like(lib.zeros(2), -255, dtype=lib.uint8)",
+    "lib.zeros(2, dtype=lib.uint8).fill_(-1)",
+    "lib.zeros(2, dtype=lib.int32).fill_(2.5)",
+    "lib.zeros(2).fill_(lib.tensor(3))",
+])
+def test_new_ops_print_as_torch(torch, expression):
+    """log1p, expm1, logsumexp, round, softplus, masked_fill, nonzero and uint8 numbers outside the
+    graph: edge values, integer inputs, empty and 0-d tensors."""
+    got, expected = (eval(expression, {"lib": lib, "np": np}) for lib in (pedagrad, torch))
+    assert repr(got) == repr(expected)
+    for g, e in zip(got if isinstance(got, tuple) else [got], expected if isinstance(expected, tuple) else [expected]):
+        assert g.is_contiguous() == e.is_contiguous()
+
+
+def test_new_ops_save_what_torch_saves(torch):
+    """The saved values a learner can read off the graph (``y.grad_fn._saved_dim``) are torch's."""
+    def saved(lib):
+        x = lib.tensor([[0.5, -1.0, 2.0], [3.0, 0.0, -2.5]], requires_grad=True)
+        lse = x.logsumexp(1, keepdim=True).grad_fn
+        sp = lib.nn.functional.softplus(x, 2, 10).grad_fn
+        mf = x.masked_fill(x > 0, 1.0).grad_fn
+        return (lse._saved_dim, lse._saved_keepdim, repr(lse._saved_result), repr(lse._saved_self),
+                sp._saved_beta, sp._saved_threshold, repr(sp._saved_self), repr(mf._saved_mask),
+                repr(x.log1p().grad_fn._saved_self), repr(x.expm1().grad_fn._saved_result))
+    assert saved(pedagrad) == saved(torch)
+
+
+@pytest.mark.parametrize("inplace", ["x.masked_fill_(x > 0, 0.0)", "x.masked_fill_(m, y[0])", "x.masked_fill_(m, 2)",
+                                     "x.fill_(-1)"])
+def test_inplace_masked_fill_as_torch(torch, inplace):
+    def run(lib):
+        arrays = _inputs([(3, 4), (4,)], None, (np.float32,) * 2, seed=5)
+        env = {"x": lib.tensor(arrays[0]), "y": lib.tensor(arrays[1]), "m": lib.tensor([True, False, False, True])}
+        x = env["x"]
+        exec(inplace, env)
+        assert env["x"] is x
+        return repr(x), x._version
+    assert run(pedagrad) == run(torch)
 
 
 @pytest.mark.parametrize("inplace", ["x %= y", "x //= y", "x.remainder_(y)", "x.fmod_(y)", "x.floor_divide_(y)",

@@ -63,6 +63,27 @@ def test_bad_data_names_what_was_wrong():
         pg.from_numpy(np.ones(2, complex))
 
 
+@pytest.mark.parametrize("data", [
+    [7, -7], [-255, 255, 0], -7, (-1, 2.5, True), [[1, -1], [200, -200]], [0.0, 255.0, 254.9],
+    [np.int64(-1), np.float64(2.5)], np.array([-1, 300]), [pg.tensor(-1)],
+], ids=lambda d: repr(d))
+def test_uint8_from_python_numbers_as_torch(torch, data):
+    """torch puts a negative integer down to −255 in a uint8 tensor by wrapping it (−7 is 249) and
+    refuses larger ones; floats must lie in [0, 255]. Arrays and tensors are converted as they are."""
+    tdata = [torch.tensor(-1)] if isinstance(data, list) and isinstance(data[0], pg.Tensor) else data
+    got, expected = pg.tensor(data, dtype=pg.uint8), torch.tensor(tdata, dtype=torch.uint8)
+    assert got.tolist() == expected.tolist() and got.dtype is pg.uint8
+    assert repr(got) == repr(expected)
+
+
+@pytest.mark.parametrize("value", [300, -256, 1.5e3, -0.5, float("nan")])
+def test_uint8_overflow_names_the_type(value):
+    with pytest.raises(RuntimeError, match="^value cannot be converted to type uint8 without overflow$"):
+        pg.tensor([1, value], dtype=pg.uint8)
+    with pytest.raises(RuntimeError, match="^value cannot be converted to type uint8_t without overflow$"):
+        pg.full((2,), value, dtype=pg.uint8)
+
+
 # -- promotion ---------------------------------------------------------------------------------
 
 OPERANDS = {

@@ -61,6 +61,19 @@ def exp(a):
     return np.exp(a) if is_array(a) else a.exp()
 
 
+def sigmoid(a):
+    """1 / (1 + e⁻ˣ), in two branches so that no exp overflows."""
+    if not is_array(a):
+        return a.sigmoid()
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+
+
+def zeros_like(g):
+    """Zeros shaped like ``g``, outside any graph (a gradient that is 0 whatever ``g`` holds)."""
+    return np.zeros_like(g) if is_array(g) else constant_like(np.zeros_like(g._data), g)
+
+
 def sin(a):
     return np.sin(a) if is_array(a) else a.sin()
 

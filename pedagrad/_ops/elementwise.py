@@ -627,6 +627,39 @@ class Log(Op):
         return grad / a
 
 
+class Log1p(Op):
+    """out = ln(1 + x), exact for tiny x;  ∂out/∂x = 1/(1 + x)"""
+
+    _name = "Log1PBackward0"
+    saved_names = ("self",)
+
+    @np.errstate(all="ignore")  # inf and nan arrive silently, as in torch
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.log1p(a)
+
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return grad / (a + 1)
+
+
+class Expm1(Op):
+    """out = eˣ − 1, exact for tiny x;  ∂out/∂x = out + 1"""
+
+    _name = "Expm1Backward0"
+    saved_names = ("result",)
+
+    @np.errstate(all="ignore")  # inf and nan arrive silently, as in torch
+    def forward(ctx, a):
+        out = np.expm1(a)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return grad * (out + 1)
+
+
 class Sqrt(Op):
     """out = √x;  ∂out/∂x = 1 / (2·out)"""
 
@@ -708,6 +741,25 @@ class Sigmoid(Op):
         return grad * out * (1 - out)
 
 
+class Softplus(Op):
+    """out = ln(1 + e^(βx)) / β, or x where βx > threshold;  ∂out/∂x = σ(βx), or 1 there"""
+
+    _name = "SoftplusBackward0"
+    saved_names = ("self",)
+
+    @np.errstate(all="ignore")  # inf and nan arrive silently, as in torch
+    def forward(ctx, a, beta, threshold):
+        ctx.beta, ctx.threshold = beta, threshold
+        ctx.save_for_backward(a)
+        bx = a * beta
+        return np.where(bx > threshold, a, np.log1p(np.exp(bx)) / beta).astype(a.dtype, copy=False)
+
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        bx = a * ctx.beta
+        return _dual.where(bx > ctx.threshold, grad, grad * _dual.sigmoid(bx))
+
+
 class Relu(Op):
     """out = max(x, 0);  ∂out/∂x = 0 where out ≤ 0, else 1"""
 
@@ -749,6 +801,25 @@ class Sign(Op):
 
     def backward(ctx, grad):
         return grad * 0
+
+
+class Round(Op):
+    """out = x rounded to the nearest integer (halves to even), or to ``decimals`` places;
+    ∂out/∂x = 0 (a step function)"""
+
+    _name = "RoundBackward0"
+
+    @np.errstate(all="ignore")  # decimals so large that 10^decimals is inf give nan, as in torch
+    def forward(ctx, a, decimals=None):
+        if decimals is None:
+            return np.rint(a)
+        ctx._name = "RoundBackward1"
+        places = -decimals if decimals < 0 else decimals
+        scale = np.power(np.float64(10), places).astype(a.dtype)  # 10^places in a's dtype, as torch
+        return np.rint(a / scale) * scale if decimals < 0 else np.rint(a * scale) / scale
+
+    def backward(ctx, grad):
+        return _dual.zeros_like(grad)
 
 
 class Clamp(Op):
@@ -819,12 +890,64 @@ class Where(Op):
                 _dual.where(cond, 0.0, grad) if need_b else None)
 
 
+class MaskedFill(Op):
+    """out = value where mask, else self (value a number);  ∂out/∂self = 0 where mask, else 1"""
+
+    _name = "MaskedFillBackward0"
+    saved_names = ("mask",)
+
+    def forward(ctx, a, mask, value):
+        ctx.save_for_backward(mask)
+        return np.where(mask, value, a)
+
+    def backward(ctx, grad):
+        mask, = ctx.saved_tensors
+        return _dual.where(mask, 0.0, grad)
+
+
+class MaskedFillTensor(Op):
+    """out = value where mask, else self (value a 0-d tensor);  ∂out/∂self = 0 where mask, else 1,
+    ∂out/∂value = 1 at every masked element"""
+
+    _name = "MaskedFillBackward1"
+    saved_names = ("mask",)
+
+    def forward(ctx, a, value, mask, fill):
+        ctx.save_for_backward(mask)
+        return np.where(mask, fill, a)
+
+    def backward(ctx, grad):
+        mask, = ctx.saved_tensors
+        need_a, need_value = ctx.needs_input_grad
+        return (_dual.where(mask, 0.0, grad) if need_a else None,
+                _dual.where(mask, grad, 0.0) if need_value else None)
+
+
 def _unary(op):
     def fn(input):
         return op.apply(_as_float(input))
 
     fn.__doc__ = op.__doc__
     return fn
+
+
+def _tensor_input(name, input):
+    """torch's TypeError for a function given something other than a tensor."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    return input
+
+
+@attach()
+def log1p(input):
+    """ln(1 + input), exact even where input is tiny (where log(1 + input) loses it in 1 + input)."""
+    return Log1p.apply(_as_float(_tensor_input("log1p", input)))
+
+
+@attach()
+def expm1(input):
+    """e^input − 1, exact even where input is tiny (where exp(input) − 1 loses it)."""
+    return Expm1.apply(_as_float(_tensor_input("expm1", input)))
 
 
 exp, log, sqrt, tanh, sigmoid, sin, cos = map(_unary, (Exp, Log, Sqrt, Tanh, Sigmoid, Sin, Cos))
@@ -854,6 +977,37 @@ def abs(input):
 def sign(input):
     """−1, 0 or 1 by the sign of each element."""
     return Sign.apply(input)
+
+
+def _round(input, decimals, method):
+    if decimals is not None and (not isinstance(decimals, (int, np.integer)) or isinstance(decimals, bool)):
+        kind = type(decimals).__name__
+        if method:
+            raise TypeError(f"round(): argument 'decimals' must be int, not {kind}")
+        raise TypeError(f"round() received an invalid combination of arguments - got (Tensor, decimals={kind}), "
+                        "but expected one of:\n * (Tensor input, *, Tensor out = None)\n"
+                        " * (Tensor input, *, int decimals, Tensor out = None)\n")
+    kind = input._data.dtype.kind
+    if kind != "f":
+        if decimals is None and kind in "iu":
+            return Tensor._wrap(input._data.copy())  # whole numbers already
+        kernel = "round_cpu" if decimals else "round_vml_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._kind}'")
+    return Round.apply(input, decimals=None if decimals is None else int(decimals))
+
+
+def round(input, *, decimals=None):
+    """Each element rounded to the nearest integer, halves to the even one (0.5 → 0, 1.5 → 2), or
+    to ``decimals`` places (negative: to tens, hundreds, ...). Its gradient is 0 everywhere."""
+    return _round(_tensor_input("round", input), decimals, method=False)
+
+
+@attach("round")
+def _round_method(self, *, decimals=None):
+    return _round(self, decimals, method=True)
+
+
+_round_method.__name__ = "round"
 
 
 @attach("clamp", "clip")
@@ -902,6 +1056,91 @@ def where(condition, input, other):
 
 
 attach("where")(lambda self, condition, y: where(condition, self, y))
+
+_CPP_SCALAR = {np.dtype(np.uint8): "uint8_t", np.dtype(np.int32): "int", np.dtype(np.int64): "int64_t",
+               np.dtype(np.float32): "float", np.dtype(np.float64): "double"}
+
+
+def scalar_as(value, np_dtype, name=None):
+    """A Python number as a numpy scalar of ``np_dtype``, or torch's error where it overflows (c10's
+    checked_convert): an unsigned type takes integers from −max to max, the negative ones wrapping
+    around (−1 becomes 255 in uint8); a float must lie in the type's range, and be a number, for an
+    integer type. ``name`` is the type as the error names it."""
+    np_dtype = np.dtype(np_dtype)
+    kind = np_dtype.kind
+    if kind == "b" or isinstance(value, (bool, np.bool_)):
+        return np.asarray(value).astype(np_dtype)[()]
+    info = np.iinfo(np_dtype) if kind in "iu" else np.finfo(np_dtype)
+    if isinstance(value, (int, np.integer)):
+        value = int(value)
+        bad = value > info.max or value < (-int(info.max) if kind == "u" else info.min)
+    elif isinstance(value, (complex, np.complexfloating)):
+        bad = True
+    else:
+        value = float(value)
+        bad = not info.min <= value <= info.max if kind in "iu" else (
+            math.isfinite(value) and not info.min <= value <= info.max)
+    if bad:
+        raise RuntimeError(f"value cannot be converted to type {name or _CPP_SCALAR[np_dtype]} without overflow")
+    return np.asarray(value).astype(np_dtype)[()]
+
+
+def _arg_text(arg):
+    """An argument as torch's argument errors describe it: Tensor, float, list of [int, float]."""
+    if isinstance(arg, Tensor):
+        return "Tensor"
+    if isinstance(arg, list):
+        return f"list of [{', '.join(type(a).__name__ for a in arg)}]"
+    if isinstance(arg, tuple):
+        return f"tuple of ({', '.join(type(a).__name__ for a in arg)})"
+    return type(arg).__name__
+
+
+def check_masked_fill_args(name, args):
+    """torch's TypeError when the tensors (input, mask) aren't tensors or value isn't a tensor or a
+    number; ``args`` are the arguments as written (``x.masked_fill(mask, value)``: mask and value)."""
+    *tensors, value = args
+    if all(isinstance(t, Tensor) for t in tensors) and isinstance(value, _OPERAND + (complex,)):
+        return
+    got = ", ".join("Tensor" if isinstance(a, Tensor) else type(a).__name__ for a in args)
+    params = ", ".join(f"Tensor {p}" for p in ("input", "mask")[-len(tensors):])
+    marked = [_arg_text(t) if isinstance(t, Tensor) else f"!{_arg_text(t)}!" for t in tensors]
+    lines = ""
+    for kind in ("Tensor", "Number"):  # torch marks the value under Number whatever it is
+        v = "Tensor" if kind == "Tensor" and isinstance(value, Tensor) else f"!{_arg_text(value)}!"
+        lines += (f" * ({params}, {kind} value)\n      didn't match because some of the arguments have "
+                  f"invalid types: ({', '.join(marked + [v])})\n")
+    raise TypeError(f"{name}() received an invalid combination of arguments - got ({got}), but expected "
+                    f"one of:\n{lines}")
+
+
+def _masked_fill(input, mask, value):
+    broadcast_shapes(mask.shape, input.shape)
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value.ndim} dimension(s).")
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype._cpp}")
+    if isinstance(value, Tensor):
+        fill = scalar_as(value.item(), input._data.dtype)
+        return MaskedFillTensor.apply(input, value, mask=mask._data, fill=fill)
+    return MaskedFill.apply(input, mask=mask._data, value=scalar_as(value, input._data.dtype))
+
+
+def masked_fill(input, mask, value):
+    """``input`` with ``value`` (a number or a 0-d tensor) wherever the bool ``mask`` is True; the
+    mask broadcasts against input. The usual way to set scores to -inf before a softmax."""
+    check_masked_fill_args("masked_fill", (input, mask, value))
+    return _masked_fill(input, mask, value)
+
+
+@attach("masked_fill")
+def _masked_fill_method(self, mask, value):
+    check_masked_fill_args("masked_fill", (mask, value))
+    return _masked_fill(self, mask, value)
+
+
+_masked_fill_method.__name__ = "masked_fill"
 
 # methods and operators ----------------------------------------------------------------------
 attach("add")(add)

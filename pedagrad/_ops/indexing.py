@@ -3,7 +3,7 @@ for a slice, Unsqueeze for None); integer arrays and boolean masks then make one
 ``x[key] = value`` on a tensor in the graph becomes a CopySlices node."""
 import numpy as np
 
-from .._tensor import Tensor
+from .._tensor import Tensor, attach
 from ..autograd import grad_mode
 from ..autograd.function import Op
 from . import _dual
@@ -268,6 +268,21 @@ def _through_view(key, shape):
             return True
         dim += k.ndim if isinstance(k, np.ndarray) and k.dtype == np.bool_ else 1
     return False
+
+
+@attach()
+def nonzero(input, *, as_tuple=False):
+    """The indices of the non-zero elements, in order: an int64 tensor with a row per element and a
+    column per dim; with ``as_tuple=True``, one index tensor per dim (``x[x.nonzero(as_tuple=True)]``
+    picks the elements, as ``x[x != 0]``). Outside the graph: indices have no gradient."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"nonzero(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    if not isinstance(as_tuple, bool):
+        raise TypeError(f"nonzero(): argument 'as_tuple' must be bool, not {type(as_tuple).__name__}")
+    data = input._data
+    if as_tuple:  # a 0-d tensor counts as one element, at index 0
+        return tuple(Tensor._wrap(np.ascontiguousarray(i, dtype=np.int64)) for i in np.nonzero(np.atleast_1d(data)))
+    return Tensor._wrap(np.argwhere(data).astype(np.int64, copy=False))  # column-major, as torch's
 
 
 Tensor.__getitem__ = getitem

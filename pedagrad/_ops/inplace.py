@@ -136,12 +136,21 @@ def clamp_(self, min=None, max=None):
 
 
 @attach()
+def masked_fill_(self, mask, value):
+    """Write ``value`` (a number or a 0-d tensor) into this tensor wherever ``mask`` is True."""
+    ew.check_masked_fill_args("masked_fill_", (mask, value))
+    return inplace(self, ew._masked_fill, mask, value)
+
+
+@attach()
 def zero_(self):
     return inplace(self, lambda t: Fill.apply(t, value=0, name="ZeroBackward0"))
 
 
 @attach()
 def fill_(self, value):
+    if not isinstance(value, Tensor):  # a number that doesn't fit the dtype is refused (or wrapped), as torch
+        value = ew.scalar_as(value, self._data.dtype)
     return inplace(self, lambda t: Fill.apply(t, value=value))
 
 

@@ -268,6 +268,34 @@ class LogSoftmax(Op):
         return grad - _dual.exp(out) * grad.sum(axis=ctx.dim, keepdims=True)
 
 
+class Logsumexp(Op):
+    """out = log Σ eˣ over dims, computed as m + log Σ e^(x − m) with m the largest x, so that no
+    exp overflows;  ∂out/∂x = e^(x − out) (the softmax of x)"""
+
+    _name = "LogsumexpBackward0"
+    saved_names = ("self", "result")
+
+    @np.errstate(all="ignore")  # inf and nan arrive silently, as in torch
+    def forward(ctx, a, dim, keepdim):
+        ctx.dim, ctx.keepdim = dim, keepdim
+        if a.size:
+            m = a.max(axis=dim, keepdims=True)
+            m = np.where(np.isinf(m), 0, m).astype(a.dtype)  # an infinite max would make x − m nan
+            out = np.log(np.exp(a - m).sum(axis=dim, keepdims=True)) + m
+            out = out if keepdim else out.squeeze(dim)
+        else:  # nothing to shift by: the sum of no terms is 0, its log −inf
+            out = np.log(np.exp(a).sum(axis=dim, keepdims=keepdim))
+        ctx.save_for_backward(a, out)
+        return out
+
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        if not ctx.keepdim:
+            shape = _keepdim_shape(a.shape, ctx.dim)
+            grad, out = grad.reshape(shape), out.reshape(shape)
+        return grad * _dual.exp(a - out)
+
+
 # -- the functions ----------------------------------------------------------------------------
 
 @attach()
@@ -404,6 +432,40 @@ def log_softmax(input, dim, dtype=None):
     """log(softmax(x)), computed stably as x − log Σ eˣ."""
     d = _axis(dim, input.ndim)
     return LogSoftmax.apply(_float("log_softmax", input, dim, dtype), dim=d)
+
+
+def _logsumexp(input, dim, keepdim, position):
+    """torch.logsumexp, whose argument errors name ``dim``'s position (2 in the function, 1 in the method)."""
+    ints = (int, np.integer)
+    if isinstance(dim, bool) or not (isinstance(dim, ints) or isinstance(dim, (tuple, list))):
+        raise TypeError(f"logsumexp(): argument 'dim' (position {position}) must be tuple of ints, not "
+                        f"{type(dim).__name__}")
+    if not isinstance(keepdim, bool):
+        raise TypeError(f"logsumexp(): argument 'keepdim' (position {position + 1}) must be bool, not "
+                        f"{type(keepdim).__name__}")
+    if input._data.dtype.kind != "f":  # integers and bools are summed as the default float dtype
+        input = input.to(_dtype.get_default_dtype())
+    dims = _dims(dim, input.ndim)
+    if not isinstance(dim, ints) and not dim and not keepdim and input.ndim:  # torch fails so
+        raise RuntimeError(f"output with shape [] doesn't match the broadcast shape "
+                           f"[{', '.join(['1'] * input.ndim)}]")
+    return Logsumexp.apply(input, dim=dims, keepdim=keepdim)
+
+
+def logsumexp(input, dim, keepdim=False):
+    """log Σ eˣ over ``dim`` (an int or a tuple), without overflow: a smooth maximum, and the
+    log of softmax's denominator (log_softmax(x) = x − logsumexp(x))."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"logsumexp(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    return _logsumexp(input, dim, keepdim, position=2)
+
+
+@attach("logsumexp")
+def _logsumexp_method(self, dim, keepdim=False):
+    return _logsumexp(self, dim, keepdim, position=1)
+
+
+_logsumexp_method.__name__ = "logsumexp"
 
 
 def _ord_text(ord):

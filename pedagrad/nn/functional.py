@@ -2,6 +2,7 @@
 import numpy as np
 
 from .._ops import nn as ops
+from .._ops.elementwise import Softplus as _Softplus
 from .._ops.elementwise import relu, sigmoid, tanh  # noqa: F401  (part of the namespace)
 from .._ops.linalg import matmul
 from .._ops.reductions import log_softmax as _log_softmax
@@ -52,6 +53,23 @@ def _implicit_dim(input, dim, name):
     warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to "
                   "include dim=X as an argument.", UserWarning, stacklevel=3)
     return 0 if input.ndim in (0, 1, 3) else 1
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    """ln(1 + e^(βx)) / β: a smooth relu, always positive; where βx > threshold it is x itself
+    (the two agree there to within float precision)."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"softplus(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    numbers = []
+    for name, v in (("beta", beta), ("threshold", threshold)):
+        if isinstance(v, (Tensor, np.generic)):  # a 0-d tensor or numpy number counts as a number
+            v = v.item()
+        if not isinstance(v, (int, float)):
+            raise TypeError(f"softplus(): argument '{name}' must be Number, not {type(v).__name__}")
+        numbers.append(v)
+    if not input.is_floating_point():
+        raise NotImplementedError(f"\"softplus_cpu\" not implemented for '{input.dtype._kind}'")
+    return _Softplus.apply(input, beta=numbers[0], threshold=numbers[1])
 
 
 def dropout(input, p=0.5, training=True, inplace=False):

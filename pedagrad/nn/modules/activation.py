@@ -1,4 +1,4 @@
-"""Activation layers: ReLU, Sigmoid, Tanh, Softmax, LogSoftmax."""
+"""Activation layers: ReLU, Sigmoid, Tanh, Softplus, Softmax, LogSoftmax."""
 from .. import functional as F
 from .module import Module
 
@@ -29,6 +29,21 @@ class Tanh(Module):
 
     def forward(self, input):
         return F.tanh(input)
+
+
+class Softplus(Module):
+    """ln(1 + e^(βx)) / β, elementwise (x itself where βx > threshold): a smooth relu."""
+
+    def __init__(self, beta=1.0, threshold=20.0):
+        super().__init__()
+        self.beta = beta
+        self.threshold = threshold
+
+    def forward(self, input):
+        return F.softplus(input, self.beta, self.threshold)
+
+    def extra_repr(self):
+        return f"beta={self.beta}, threshold={self.threshold}"
 
 
 class Softmax(Module):
