@@ -52,3 +52,30 @@ def test_without_pytorch_it_says_so_and_shows_pedagrads_output(monkeypatch, caps
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("PyTorch is not installed here")
     assert out[1] == "tensor([2., 4.])"
+
+
+def test_submodules_imported_under_torchs_name_are_pedagrads_own_and_leave_nothing_behind():
+    before = {name for name in sys.modules if name == "torch" or name.startswith("torch.")}
+    with _pedagrad_as_torch():
+        from torch.nn.parameter import Parameter
+
+        import torch
+        assert isinstance(Parameter(torch.zeros(2)), torch.nn.Parameter)
+        assert sys.modules["torch.nn.parameter"] is pedagrad.nn.parameter
+    after = {name for name in sys.modules if name == "torch" or name.startswith("torch.")}
+    assert after == before
+    assert pedagrad.nn.parameter.__spec__.name == "pedagrad.nn.parameter"
+
+
+def test_real_pytorch_imported_first_is_set_aside_and_put_back(torch):
+    with _pedagrad_as_torch():
+        from torch import nn
+        assert nn.MSELoss.__module__.startswith("pedagrad.")
+    import torch as real
+    assert real is torch and real.nn.MSELoss.__module__.startswith("torch.")
+
+
+def test_what_the_pedagrad_run_printed_before_an_error_is_still_shown(capsys):
+    with pytest.raises(ZeroDivisionError):
+        run_both("print('reached this line')\n1 / 0")
+    assert capsys.readouterr().out == "reached this line\n"

@@ -59,10 +59,9 @@ class CheckResult:
 
     @property
     def headline(self):
-        right = sum(ok for ok, _, _ in self.lines)
-        if self.passed:
-            return f"Exercise {self.exercise}: all right! ({right} of {len(self.lines)} checks pass)"
-        return f"Exercise {self.exercise}: not yet ({right} of {len(self.lines)} checks pass)"
+        right, n = sum(ok for ok, _, _ in self.lines), len(self.lines)
+        tally = f"{right} of {n} check{'s' if n > 1 else ''} pass{'' if n > 1 else 'es'}"
+        return f"Exercise {self.exercise}: {'all right!' if self.passed else 'not yet'} ({tally})"
 
     def __repr__(self):
         rows = [self.headline]
@@ -101,6 +100,7 @@ def check(exercise, *expectations):
         except Exception as e:  # the learner's code may fail in any way; say how, don't crash the check
             outcome = f"checking it raised {type(e).__name__}: {e}"
         ok = outcome is True
-        detail = "" if ok else (outcome + ". " if isinstance(outcome, str) else "") + f"Hint: {hint}"
+        found = outcome.rstrip(".") + ". " if isinstance(outcome, str) and outcome.strip() else ""
+        detail = "" if ok else found + f"Hint: {hint}"
         lines.append((ok, what, detail))
     return CheckResult(exercise, lines)

@@ -15,40 +15,74 @@ fails and shows both); it is printed once, after a line saying which libraries r
 (pedagrad's generator is not PyTorch's).
 """
 import contextlib
+import importlib
+import importlib.abc
+import importlib.machinery
 import importlib.util
 import io
 import sys
 
-TORCH_MODULES = ("", ".nn", ".nn.functional", ".nn.init", ".optim", ".optim.lr_scheduler",
-                 ".autograd", ".utils", ".utils.data", ".testing")
-
-
 def _run(source, filename):
+    """What ``source`` prints when run in a fresh namespace (printed output is kept if it raises)."""
     out = io.StringIO()
     namespace = {"__name__": "__main__"}
-    with contextlib.redirect_stdout(out):
-        exec(compile(source, filename, "exec"), namespace)
+    try:
+        with contextlib.redirect_stdout(out):
+            exec(compile(source, filename, "exec"), namespace)
+    except BaseException:
+        sys.stdout.write(out.getvalue())
+        raise
     return out.getvalue()
+
+
+def _is_torch(name):
+    return name == "torch" or name.startswith("torch.")
+
+
+class _PedagradAsTorch(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds ``torch.X`` as the module ``pedagrad.X``: the very same module object, never a second copy."""
+
+    def __init__(self):
+        self.specs = {}  # pedagrad.X -> its own spec, which importing it as torch.X overwrites
+
+    def find_spec(self, name, path=None, target=None):
+        if not _is_torch(name):
+            return None
+        ours = "pedagrad" + name[len("torch"):]
+        try:
+            module = importlib.import_module(ours)
+        except ImportError:
+            return None  # pedagrad has no such module: ``import torch.X`` fails as it should
+        self.specs.setdefault(ours, module.__spec__)
+        return importlib.machinery.ModuleSpec(name, self, is_package=hasattr(sys.modules[ours], "__path__"))
+
+    def create_module(self, spec):
+        return sys.modules["pedagrad" + spec.name[len("torch"):]]
+
+    def exec_module(self, module):
+        pass  # already executed, as pedagrad's own module
 
 
 @contextlib.contextmanager
 def _pedagrad_as_torch():
-    """While inside, ``import torch`` (and ``torch.nn`` and friends) import pedagrad's modules."""
-    import importlib
-    saved = {name: sys.modules.get(name) for name in ("torch" + s for s in TORCH_MODULES)}
+    """While inside, ``import torch`` and ``import torch.X`` give pedagrad and ``pedagrad.X``.
+
+    Every ``torch`` module already imported (the real PyTorch, say) is set aside and put back
+    afterwards, and whatever the run imported under torch's names is dropped again, so neither
+    library sees the other's modules.
+    """
+    real = {name: sys.modules.pop(name) for name in [n for n in sys.modules if _is_torch(n)]}
+    finder = _PedagradAsTorch()
+    sys.meta_path.insert(0, finder)
     try:
-        for suffix in TORCH_MODULES:
-            try:
-                sys.modules["torch" + suffix] = importlib.import_module("pedagrad" + suffix)
-            except ImportError:
-                sys.modules.pop("torch" + suffix, None)
         yield
     finally:
-        for name, module in saved.items():
-            if module is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = module
+        sys.meta_path.remove(finder)
+        for name in [n for n in sys.modules if _is_torch(n)]:
+            del sys.modules[name]
+        sys.modules.update(real)
+        for name, spec in finder.specs.items():
+            sys.modules[name].__spec__ = spec
 
 
 def run_both(source):
