@@ -5,6 +5,7 @@ nbval cannot: the shape of each lesson, and the copies learners get.
 """
 import importlib.util
 import re
+import sys
 from pathlib import Path
 
 import nbformat
@@ -18,6 +19,8 @@ LESSONS = sorted((ROOT / "lessons").glob("[0-9]*.ipynb"))
 
 
 def load_tool(name):
+    if str(ROOT / "tools") not in sys.path:
+        sys.path.insert(0, str(ROOT / "tools"))  # the tools import each other, as scripts in one folder do
     spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -62,7 +65,7 @@ def test_a_learner_copy_replaces_the_solution_and_offers_it_in_a_fold():
 @pytest.mark.parametrize("source, message", [
     ("### BEGIN SOLUTION\nx = 1", "never closed"),
     ("x = 1\n### END SOLUTION", "line 2: END SOLUTION without a BEGIN SOLUTION"),
-    ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION", "line 2: BEGIN SOLUTION inside another"),
+    ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION", "line 2: BEGIN SOLUTION inside the solution begun"),
 ])
 def test_unbalanced_solution_markers_name_the_notebook_and_cell(source, message):
     nb = nbformat.v4.new_notebook(cells=[code("x = 0"), code(source)])
@@ -110,3 +113,27 @@ def test_the_learner_copy_runs_top_to_bottom_and_every_check_says_not_yet(path, 
                 if CHECK_METADATA in output.get("metadata", {})]
     assert len(verdicts) >= exercises
     assert all(re.match(r"Exercise \S+: not yet", v) for v in verdicts), verdicts
+
+
+@pytest.mark.parametrize("source, stub", [
+    ("def f(x):\n### BEGIN SOLUTION\n    return 2 * x\n### END SOLUTION", "def f(x):\n    pass  # YOUR CODE HERE"),
+    ("if a:\n    ### BEGIN SOLUTION\n    b = 1\n    ### END SOLUTION\nelse:\n    ### BEGIN SOLUTION\n    b = 2\n"
+     "    ### END SOLUTION", "if a:\n    pass  # YOUR CODE HERE\nelse:\n    pass  # YOUR CODE HERE"),
+])
+def test_the_placeholder_stands_where_the_solution_stood(source, stub):
+    assert learner_copies.split_solution(source, "demo")[0] == stub
+
+
+def test_a_solution_that_cannot_be_cut_out_cleanly_is_refused():
+    with pytest.raises(ValueError, match="demo: without its solution the cell is not valid Python"):
+        learner_copies.split_solution("d = {\n### BEGIN SOLUTION\n'a': 1,\n### END SOLUTION\n}", "demo")
+    with pytest.raises(ValueError, match="stands alone on its line"):
+        learner_copies.split_solution("### BEGIN SOLUTION here\nx = 1\n### END SOLUTION", "demo")
+
+
+def test_a_solution_with_a_code_fence_keeps_its_fold_intact_and_copies_repeat():
+    nb = nbformat.v4.new_notebook(cells=[code('s = """\n### BEGIN SOLUTION\n```\n### END SOLUTION\n"""')])
+    first, _ = learner_copies.learner_copy(nb, "demo.ipynb")
+    second, _ = learner_copies.learner_copy(nb, "demo.ipynb")
+    assert first.cells[1].source.count("````") == 2
+    assert nbformat.writes(first) == nbformat.writes(second)

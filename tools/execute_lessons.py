@@ -5,17 +5,16 @@
 
 Runs each notebook in this Python (as nbval does with --nbval-current-env), so the saved
 outputs are the ones the test suite will compare against. Per-cell timing metadata is dropped,
-so a re-run that changes nothing leaves the file as it was.
+to keep diffs small (widget model ids and memory addresses still change from run to run).
 """
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from notebook_io import write_atomically
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,11 +27,7 @@ def execute(path, timeout=600):
     client.execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
-    # write next to the target, then rename: an interrupted run never leaves half a notebook
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".ipynb.tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        nbformat.write(nb, f)
-    os.replace(tmp, path)
+    write_atomically(nb, path)
     return time.perf_counter() - start
 
 

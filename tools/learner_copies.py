@@ -12,14 +12,14 @@ folded markdown cell holding the solution right after the exercise. Every other 
 the copy reads well before it is run.
 """
 import argparse
-import os
+import ast
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
 
+from notebook_io import write_atomically
 from pedagrad_widgets.exercises import CHECK_METADATA
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,26 +30,41 @@ PLACEHOLDER = "pass  # YOUR CODE HERE"
 
 
 def split_solution(source, where):
-    """(the source with each solution replaced by a placeholder, the source with the markers dropped)."""
-    stub, full, indent = [], [], None
+    """(the source with each solution replaced by a placeholder, the source with the markers dropped).
+
+    The placeholder takes the indentation of the solution's first line, so it fits where the
+    solution stood; a stub that is not valid Python is refused, naming the cell."""
+    stub, full, inside, placeholder_at, indent_unknown = [], [], None, None, False
     for number, line in enumerate(source.splitlines(), 1):
-        begin, end = BEGIN.match(line), END.match(line)
-        if begin:
-            if indent is not None:
-                raise ValueError(f"{where}, line {number}: BEGIN SOLUTION inside another solution")
-            indent = begin.group(1)
-            stub.append(indent + PLACEHOLDER)
-        elif end:
-            if indent is None:
+        if BEGIN.match(line):
+            if inside is not None:
+                raise ValueError(f"{where}, line {number}: BEGIN SOLUTION inside the solution begun on line {inside}")
+            inside, placeholder_at, indent_unknown = number, len(stub), True
+            stub.append(BEGIN.match(line).group(1) + PLACEHOLDER)
+        elif END.match(line):
+            if inside is None:
                 raise ValueError(f"{where}, line {number}: END SOLUTION without a BEGIN SOLUTION before it")
-            indent = None
+            inside = None
+        elif "### BEGIN SOLUTION" in line or "### END SOLUTION" in line:
+            raise ValueError(f"{where}, line {number}: a solution marker stands alone on its line, "
+                             f"not {line.strip()!r}")
         else:
             full.append(line)
-            if indent is None:
+            if inside is None:
                 stub.append(line)
-    if indent is not None:
-        raise ValueError(f"{where}: BEGIN SOLUTION is never closed by ### END SOLUTION")
-    return "\n".join(stub), "\n".join(full)
+            elif indent_unknown and line.strip():
+                stub[placeholder_at] = line[:len(line) - len(line.lstrip())] + PLACEHOLDER
+                indent_unknown = False
+    if inside is not None:
+        raise ValueError(f"{where}: the BEGIN SOLUTION on line {inside} is never closed by ### END SOLUTION")
+    stub_source = "\n".join(stub)
+    if not stub_source.lstrip().startswith("%"):  # cells with IPython magics are not plain Python
+        try:
+            ast.parse(stub_source)
+        except SyntaxError as e:
+            raise ValueError(f"{where}: without its solution the cell is not valid Python ({e.msg}, line {e.lineno}); "
+                             "keep the solution a whole block of statements") from None
+    return stub_source, "\n".join(full)
 
 
 def is_check(cell):
@@ -61,10 +76,13 @@ def clear(cell):
     cell.execution_count = None
 
 
-def reveal_cell(solution):
-    return nbformat.v4.new_markdown_cell(
+def reveal_cell(solution, exercise_cell):
+    fence = "````" if "```" in solution else "```"
+    cell = nbformat.v4.new_markdown_cell(
         "<details><summary><b>Show a solution</b> (try the exercise first)</summary>\n\n"
-        f"```python\n{solution}\n```\n\n</details>")
+        f"{fence}python\n{solution}\n{fence}\n\n</details>")
+    cell.id = f"{exercise_cell.get('id', 'exercise')}-solution"[:64]  # the same id every time
+    return cell
 
 
 def learner_copy(nb, name="notebook"):
@@ -78,23 +96,12 @@ def learner_copy(nb, name="notebook"):
         if "### BEGIN SOLUTION" in cell.source or "### END SOLUTION" in cell.source:
             cell.source, solution = split_solution(cell.source, f"{name}, cell {index}")
             clear(cell)
-            cells.append(reveal_cell(solution))
+            cells.append(reveal_cell(solution, cell))
             exercises += 1
         elif is_check(cell):
             clear(cell)
     copy.cells = cells
     return copy, exercises
-
-
-def write_atomically(nb, path):
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".ipynb.tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            nbformat.write(nb, f)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def main():
