@@ -8,7 +8,8 @@ It takes repo2docker's steps, in a scratch folder:
 1. a copy of the repository's files (tracked and new, not ignored);
 2. a fresh virtual environment with the Python of ``binder/runtime.txt`` (or, if that version is
    not on this machine, this Python, and it says so); it is kept under ``build/`` and reused while
-   the files it is built from are unchanged (``--fresh`` rebuilds it; CI always starts fresh);
+   the files it is built from are unchanged (``--fresh`` rebuilds it; a fresh checkout has no
+   ``build/``, so CI always builds it);
 3. the packages of ``binder/apt.txt`` must be installed here (CI installs them from that file);
 4. what Binder's base image provides (JupyterLab and its kernel), then
    ``pip install -r binder/requirements.txt`` from the copy's root;
@@ -17,7 +18,8 @@ It takes repo2docker's steps, in a scratch folder:
 then it checks what a learner meets: the lessons Binder opens are trusted learner copies, the
 widget libraries front and back share a major version, every lesson with its solutions passes
 strict nbval in that environment (catching a package the lessons use but ``binder/`` forgot), and
-each lesson's run time and peak memory, reported against Binder's 1 GB budget. Exit status 0 when
+each lesson's run time and peak memory, reported (a lesson over Binder's 1 GB fails the replay; run
+times are reported only, since they depend on the machine). Exit status 0 when
 all hold. pytest, nbval and nbclient are added beside the lessons to run them.
 
 The replay cannot see what only Docker would show (the base image's exact packages, the user and
@@ -37,7 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BASE_IMAGE = ["jupyterlab>=4,<5", "ipykernel"]  # what repo2docker's image has before requirements.txt
 TEST_RUNNER = ["pytest", "nbval", "nbclient"]
-MEMORY_BUDGET_MB = 1024
+LEAKY_SETTINGS = ("PYTHON", "VIRTUAL_ENV", "JUPYTER", "IPYTHON", "PYTEST_ADDOPTS", "MPLBACKEND", "PIP_USER",
+                  "PIP_REQUIRE_VIRTUALENV", "PIP_TARGET", "PIP_PREFIX")  # this shell's, not Binder's
 
 
 class ReplayError(Exception):
@@ -62,9 +65,18 @@ def run(cmd, cwd, env, what):
 
 def copy_repository(target):
     """The files git knows (tracked, or new and not ignored), as they are in the working tree."""
-    listing = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                             cwd=ROOT, capture_output=True, check=True).stdout.decode()
-    for name in filter(None, listing.split("\0")):
+    def git_files(*options):
+        try:
+            listing = subprocess.run(["git", "ls-files", "-z", *options], cwd=ROOT, capture_output=True, check=True)
+        except (OSError, subprocess.CalledProcessError) as e:
+            raise ReplayError(f"the replay copies the files git knows, and `git ls-files` failed here: {e}") from None
+        return [name for name in listing.stdout.decode().split("\0") if name]
+
+    new = git_files("--others", "--exclude-standard")
+    if new:
+        print(f"    note: {len(new)} files not yet committed are copied too (Binder builds what is pushed): "
+              + ", ".join(new[:5]) + (" ..." if len(new) > 5 else ""))
+    for name in git_files("--cached") + new:
         source = ROOT / name
         if source.is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
@@ -97,7 +109,8 @@ def missing_apt_packages(apt_txt):
 
 def environment_key(copy, version):
     """What the environment is built from: runtime, requirements, the base image and both distributions' metadata."""
-    digest = hashlib.sha256(version.encode())
+    digest = hashlib.sha256(f"{version} {os.path.realpath(shutil.which(f'python{version}') or sys.executable)} "
+                            f"{ROOT}".encode())
     for name in ("binder/runtime.txt", "binder/requirements.txt", "pyproject.toml", "widgets/pyproject.toml"):
         digest.update((copy / name).read_bytes())
     digest.update(" ".join(BASE_IMAGE + TEST_RUNNER).encode())
@@ -206,8 +219,11 @@ def run_lessons(scratch, python, env):
 def replay(workdir, fresh=False):
     scratch = Path(workdir)
     copy = scratch / "repo"
+    if copy.exists():
+        shutil.rmtree(copy)
     copy.mkdir(parents=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "JUPYTER"))}
+    shutil.rmtree(scratch / "lessons-with-solutions", ignore_errors=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(LEAKY_SETTINGS)}
     for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "MPLCONFIGDIR"):
         env[name] = str(scratch / "home" / name.lower())  # nothing read from or written to the user's own
     env["JUPYTER_PATH"] = env["JUPYTER_DATA_DIR"]

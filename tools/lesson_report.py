@@ -4,8 +4,9 @@
     python tools/lesson_report.py lessons/05-training-loop.ipynb
 
 Each lesson runs in a fresh kernel of this Python (nothing is saved). The peak is the kernel's
-resident memory high-water mark (``ru_maxrss``), read by one extra cell after the last. The
-budget for every lesson is 20 s and 1 GB; a lesson over budget is flagged and the exit status is 1.
+resident memory high-water mark (``ru_maxrss``, Linux), read by one extra cell after the last. The
+budget for every lesson is 20 s on a laptop and 1 GB (Binder gives 1-2 GB): a lesson over either
+is flagged; the exit status is 1 only for memory, since run times depend on the machine.
 """
 import argparse
 import sys
@@ -43,14 +44,15 @@ def main():
     args = parser.parse_args()
     paths = args.notebooks or sorted((ROOT / "lessons").glob("[0-9]*.ipynb"))
     print(f"{'lesson':<40} {'run time':>9} {'peak memory':>12}")
-    over = 0
+    over_memory = 0
     for path in paths:
         seconds, mb = measure(path.resolve())
-        flag = "  OVER BUDGET" if seconds > BUDGET_SECONDS or mb > BUDGET_MB else ""
-        over += bool(flag)
-        print(f"{path.name:<40} {seconds:>7.1f} s {mb:>9.0f} MB{flag}", flush=True)
-    print(f"budget per lesson: {BUDGET_SECONDS} s, {BUDGET_MB} MB")
-    return 1 if over else 0
+        flags = (["over the time budget"] if seconds > BUDGET_SECONDS else []) + (
+            ["OVER THE MEMORY BUDGET"] if mb > BUDGET_MB else [])
+        over_memory += mb > BUDGET_MB
+        print(f"{path.name:<40} {seconds:>7.1f} s {mb:>9.0f} MB  {', '.join(flags)}".rstrip(), flush=True)
+    print(f"budget per lesson: {BUDGET_SECONDS} s on a laptop, {BUDGET_MB} MB")
+    return 1 if over_memory else 0
 
 
 if __name__ == "__main__":
