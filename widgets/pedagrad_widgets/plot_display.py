@@ -33,26 +33,39 @@ def picture_widget():
 
 
 class LivePicture:
-    """Mixin for an ipywidgets box holding its latest picture in ``self.png``.
+    """Mixin for an ipywidgets box holding a picture: ``picture_bundle()`` gives it as MIME data
+    (here the PNG in ``self.png``; the graph widgets give SVG, see saved_picture.py).
 
     Its output carries the widget view, a stable ``text/plain`` (the repr, which nbval compares) and
-    the PNG (which nbval does not compare, and which a saved notebook keeps for readers without a
-    kernel). The output is displayed through a handle, so it can be re-sent when the picture
-    changes. In ``mode == "text"`` displaying it prints the repr instead.
+    the picture (which a saved notebook keeps for readers without a kernel). The output is
+    displayed through a handle, so it can be re-sent when the picture changes. With
+    ``keep_first_text`` a re-sent output keeps the text first shown: nbval compares that one and
+    never sees later updates. In ``mode == "text"`` displaying it prints the repr instead.
     """
 
     png = b""
     mode = "text"
+    keep_first_text = False
     _handle = None  # the display handle, once displayed
-    _sent = None  # (png, text) that the displayed output holds
+    _sent = None  # (picture, text) that the displayed output holds
+    _first_text = None
     _watching = False
+
+    def picture_bundle(self):
+        """The picture as MIME data (nothing before the first frame)."""
+        return {"image/png": self.png} if self.png else {}
+
+    def _text(self):
+        return self._first_text if self.keep_first_text and self._first_text is not None else repr(self)
 
     def _repr_mimebundle_(self, **kwargs):
         data = {} if self._closed() else dict(super()._repr_mimebundle_(**kwargs) or {})
-        data["text/plain"] = repr(self)
-        if self.png:
-            data["image/png"] = self.png
+        data["text/plain"] = self._text()
+        data.update(self.picture_bundle())
         return data
+
+    def _state(self):
+        return tuple(self.picture_bundle().values()), self._text()
 
     def _closed(self):
         return getattr(self, "comm", None) is None
@@ -64,7 +77,9 @@ class LivePicture:
         if self.mode == "text":
             print(repr(self))
             return
-        self._sent = (self.png, repr(self))
+        self._first_text = None
+        self._first_text = self._text()
+        self._sent = self._state()
         self._handle = display(self._repr_mimebundle_(), raw=True, display_id=True)
         self.watch_cells()
 
@@ -77,7 +92,7 @@ class LivePicture:
         """Re-send the displayed output if its picture or text changed since it was sent."""
         if self._handle is None:
             return
-        state = (self.png, repr(self))
+        state = self._state()
         if force or state != self._sent:
             self._sent = state
             self._handle.update(self._repr_mimebundle_(), raw=True)
