@@ -4,6 +4,7 @@ Importing this module skips the importing test module unless Debian's chromium (
 playwright (the PyPI package; never `playwright install`: the system Chromium is used), jupyterlab,
 ipywidgets' JupyterLab extension, ipykernel and pedagrad-widgets are all there.
 """
+import contextlib
 import json
 import os
 import re
@@ -165,6 +166,17 @@ def html(locator):
 def launch(pw):
     """Headless Chromium (the system's), as the notes say works."""
     return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+
+
+@contextlib.contextmanager
+def open_notebook(server, name, cells):
+    """A headless Chromium showing a new notebook of ``cells`` in JupyterLab; the browser is closed afterwards."""
+    with sync_playwright() as pw:
+        browser = launch(pw)
+        try:
+            yield NotebookPage(browser, server, name, cells).open()
+        finally:
+            browser.close()
 
 
 class NotebookPage:

@@ -11,7 +11,7 @@ Needs what test_browser.py needs; skips otherwise.
 """
 import base64
 
-from browser_harness import UI_TIMEOUT, NotebookPage, jupyter_server, launch, sync_playwright, wait_for
+from browser_harness import UI_TIMEOUT, open_notebook, jupyter_server, wait_for
 
 DONE_MARKER = "PGW-TRAINING-DONE"
 NOTEBOOK = "browser_training.ipynb"
@@ -117,56 +117,51 @@ def png_of(output):
 
 def test_training_widgets_update_live_and_leave_pictures_in_the_saved_notebook(jupyter_server, tmp_path):
     shot = tmp_path / "pedagrad_training_widgets_browser.png"
-    with sync_playwright() as pw:
-        browser = launch(pw)
-        try:
-            notebook = NotebookPage(browser, jupyter_server, NOTEBOOK, CELLS).open()
-            page = notebook.page
-            page.evaluate(RECORD_PICTURES)
-            notebook.run_all(DONE_MARKER)
+    with open_notebook(jupyter_server, NOTEBOOK, CELLS) as notebook:
+        page = notebook.page
+        page.evaluate(RECORD_PICTURES)
+        notebook.run_all(DONE_MARKER)
 
-            # The monitor redrew while its cell ran: more than one change of the picture, then the final one.
-            pictures = page.evaluate("() => window.pgwPictures")
-            monitor_srcs = pictures.get("monitor", [])
-            while_running = [p for p in monitor_srcs if p["running"]]
-            assert len(while_running) >= 3, f"the monitor's picture changed too rarely while training: {monitor_srcs}"
-            monitor_img = page.locator(".pgw-test-monitor img.widget-image")
-            box = monitor_img.bounding_box()
-            assert box and box["width"] > 300 and box["height"] > 100, f"the monitor's picture is empty: {box}"
-            final_monitor_png = base64.b64decode(monitor_img.evaluate(IMAGE_BYTES))
-            assert f"{EPOCHS}/{EPOCHS} epochs" in page.locator(".pgw-test-monitor").inner_text()
+        # The monitor redrew while its cell ran: more than one change of the picture, then the final one.
+        pictures = page.evaluate("() => window.pgwPictures")
+        monitor_srcs = pictures.get("monitor", [])
+        while_running = [p for p in monitor_srcs if p["running"]]
+        assert len(while_running) >= 3, f"the monitor's picture changed too rarely while training: {monitor_srcs}"
+        monitor_img = page.locator(".pgw-test-monitor img.widget-image")
+        box = monitor_img.bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 100, f"the monitor's picture is empty: {box}"
+        final_monitor_png = base64.b64decode(monitor_img.evaluate(IMAGE_BYTES))
+        assert f"{EPOCHS}/{EPOCHS} epochs" in page.locator(".pgw-test-monitor").inner_text()
 
-            flow_img = page.locator(".pgw-test-flow img.widget-image")
-            assert flow_img.bounding_box()["width"] > 300
-            assert "0.weight's gradient is" in page.locator(".pgw-test-flow").inner_text()
+        flow_img = page.locator(".pgw-test-flow img.widget-image")
+        assert flow_img.bounding_box()["width"] > 300
+        assert "0.weight's gradient is" in page.locator(".pgw-test-flow").inner_text()
 
-            # The explorer: move the batch-size slider one notch (32 -> 64) from the keyboard.
-            explorer = page.locator(".pgw-test-explorer")
-            explorer_img = explorer.locator("img.widget-image")
-            status = explorer.locator(".widget-html").first
-            before = explorer_img.get_attribute("src")
-            assert "batch 32, 8 epochs" in status.inner_text()
-            batch_slider = explorer.locator(".widget-slider").nth(1)
-            assert "batch size" in batch_slider.inner_text()
-            batch_slider.locator(".noUi-handle").first.focus()
-            page.keyboard.press("ArrowRight")
-            wait_for(lambda: "batch 64, 8 epochs" in status.inner_text(), UI_TIMEOUT / 1000,
-                     "the explorer to train the new setting")
-            wait_for(lambda: explorer_img.get_attribute("src") != before, UI_TIMEOUT / 1000,
-                     "the explorer's picture to change")
-            assert "64" in batch_slider.inner_text()
-            final_explorer_png = base64.b64decode(explorer_img.evaluate(IMAGE_BYTES))
+        # The explorer: move the batch-size slider one notch (32 -> 64) from the keyboard.
+        explorer = page.locator(".pgw-test-explorer")
+        explorer_img = explorer.locator("img.widget-image")
+        status = explorer.locator(".widget-html").first
+        before = explorer_img.get_attribute("src")
+        assert "batch 32, 8 epochs" in status.inner_text()
+        batch_slider = explorer.locator(".widget-slider").nth(1)
+        assert "batch size" in batch_slider.inner_text()
+        batch_slider.locator(".noUi-handle").first.focus()
+        page.keyboard.press("ArrowRight")
+        wait_for(lambda: "batch 64, 8 epochs" in status.inner_text(), UI_TIMEOUT / 1000,
+                 "the explorer to train the new setting")
+        wait_for(lambda: explorer_img.get_attribute("src") != before, UI_TIMEOUT / 1000,
+                 "the explorer's picture to change")
+        assert "64" in batch_slider.inner_text()
+        final_explorer_png = base64.b64decode(explorer_img.evaluate(IMAGE_BYTES))
 
-            # each picture is shown at its own size, not stretched to the width of its box
-            for key in ("monitor", "flow", "explorer"):
-                size = page.locator(f".pgw-test-{key} img.widget-image").evaluate(
-                    "i => [i.naturalWidth, i.naturalHeight, i.clientWidth, i.clientHeight]")
-                assert size[:2] == size[2:] and size[0] > 300, f"{key}: picture {size[:2]} shown at {size[2:]}"
+        # each picture is shown at its own size, not stretched to the width of its box
+        for key in ("monitor", "flow", "explorer"):
+            size = page.locator(f".pgw-test-{key} img.widget-image").evaluate(
+                "i => [i.naturalWidth, i.naturalHeight, i.clientWidth, i.clientHeight]")
+            assert size[:2] == size[2:] and size[0] > 300, f"{key}: picture {size[:2]} shown at {size[2:]}"
 
-            saved = notebook.save()
-            notebook.screenshot(shot)
-        finally:
-            browser.close()
+        saved = notebook.save()
+        notebook.screenshot(shot)
 
     # The saved notebook: each widget's output holds a picture and the stable text nbval compares.
     (monitor_out,) = outputs_of(saved, 1)

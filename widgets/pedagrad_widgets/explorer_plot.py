@@ -4,7 +4,7 @@ import math
 from matplotlib import colormaps
 from matplotlib.ticker import MaxNLocator
 
-from .plot_canvas import Blitter, new_figure
+from .plot_canvas import Blitter, new_figure, set_margins
 
 WIDTH, HEIGHT, DPI = 7.8, 3.6, 90
 # fixed margins in inches; the legend sits right of the axes
@@ -24,8 +24,7 @@ class OverlayPlot:
 
     def __init__(self):
         self.figure = new_figure(WIDTH, HEIGHT, DPI)
-        self.figure.subplots_adjust(left=LEFT / WIDTH, right=1 - RIGHT / WIDTH, bottom=BOTTOM / HEIGHT,
-                                    top=1 - TOP / HEIGHT)
+        set_margins(self.figure, LEFT, RIGHT, BOTTOM, TOP)
         self.ax = self.figure.add_subplot(1, 1, 1)
         self.ax.set_xlabel("epoch")
         self.ax.set_ylabel("training loss (mean over the epoch)")

@@ -2,7 +2,7 @@
 import numpy as np
 from matplotlib import colormaps
 
-from .plot_canvas import Blitter, new_figure
+from .plot_canvas import Blitter, new_figure, set_margins
 from .plot_limits import data_range, fit_range
 
 WIDTH, HEIGHT, DPI = 6.8, 3.4, 90
@@ -21,8 +21,7 @@ class FlowPlot:
 
     def __init__(self):
         self.figure = new_figure(WIDTH, HEIGHT, DPI)
-        self.figure.subplots_adjust(left=LEFT / WIDTH, right=1 - RIGHT / WIDTH, bottom=BOTTOM / HEIGHT,
-                                    top=1 - TOP / HEIGHT)
+        set_margins(self.figure, LEFT, RIGHT, BOTTOM, TOP)
         self.ax = self.figure.add_subplot(1, 1, 1)
         self.ax.set_yscale("log")
         self.ax.set_xlabel("step")

@@ -231,15 +231,16 @@ class TrainingMonitor(LivePicture, widgets.VBox):
     def _current(self, name):
         return next((v for v in reversed(self.history[name]) if v is not None), None)
 
+    def _best_text(self, name):
+        """``min 0.1234 @ 18`` (``max`` for accuracies), or "" before the first value."""
+        best = self.best(name)
+        kind = "max" if panel_of(name) in HIGHER_IS_BETTER else "min"
+        return f"{kind} {best[0]:.4f} @ {best[1]}" if best else ""
+
     def table_html(self):
         """The current and best value of every series, as a small HTML table."""
-        rows = []
-        for name in self.history:
-            best = self.best(name)
-            kind = "max" if panel_of(name) in HIGHER_IS_BETTER else "min"
-            best_text = f"{kind} {best[0]:.4f} @ {best[1]}" if best else ""
-            rows.append(f"<tr><td>{esc(name)}</td><td style='text-align:right'>{_fmt(self._current(name))}</td>"
-                        f"<td style='padding-left:1em'>{best_text}</td></tr>")
+        rows = [f"<tr><td>{esc(name)}</td><td style='text-align:right'>{_fmt(self._current(name))}</td>"
+                f"<td style='padding-left:1em'>{self._best_text(name)}</td></tr>" for name in self.history]
         head = "<tr><th style='text-align:left'>series</th><th>current</th><th>best</th></tr>"
         return f"<table class='pgw-monitor-table'>{head}{''.join(rows)}</table>"
 
@@ -250,12 +251,8 @@ class TrainingMonitor(LivePicture, widgets.VBox):
         return f"epoch {epoch:>{width}}/{self.epochs}  " + "  ".join(parts)
 
     def __repr__(self):
-        parts = []
-        for name in self.history:
-            best = self.best(name)
-            kind = "max" if panel_of(name) in HIGHER_IS_BETTER else "min"
-            tail = f" ({kind} {best[0]:.4f} @ {best[1]})" if best else ""
-            parts.append(f"{name} {_fmt(self._current(name))}{tail}")
+        parts = [f"{name} {_fmt(self._current(name))}" + (f" ({self._best_text(name)})" if self.best(name) else "")
+                 for name in self.history]
         return f"TrainingMonitor: {self.done}/{self.epochs} epochs" + (", " if parts else "") + ", ".join(parts)
 
 

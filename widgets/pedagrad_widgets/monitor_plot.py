@@ -1,7 +1,7 @@
 """CurvePlot: one matplotlib Figure, made once; a new frame draws only the curves over the cached axes."""
 from matplotlib.ticker import MaxNLocator
 
-from .plot_canvas import Blitter, new_figure
+from .plot_canvas import Blitter, new_figure, set_margins
 from .plot_limits import data_range, fit_range
 
 TRAIN_COLOR = "#1f77b4"  # blue: what the model trains on
@@ -54,8 +54,7 @@ class CurvePlot:
         self.figure.clear()
         width = PANEL_WIDTH * len(panels)
         self.figure.set_size_inches(width, PANEL_HEIGHT)
-        self.figure.subplots_adjust(left=LEFT / width, right=1 - RIGHT / width, bottom=BOTTOM / PANEL_HEIGHT,
-                                    top=1 - TOP / PANEL_HEIGHT, wspace=GAP / (PANEL_WIDTH - (LEFT + RIGHT) / 2))
+        set_margins(self.figure, LEFT, RIGHT, BOTTOM, TOP, wspace=GAP / (PANEL_WIDTH - (LEFT + RIGHT) / 2))
         self.axes, self.lines, self.views = {}, {}, {}
         self.blitter.background = None
         for i, panel in enumerate(panels):

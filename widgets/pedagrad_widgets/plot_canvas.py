@@ -16,6 +16,13 @@ def new_figure(width, height, dpi):
     return figure
 
 
+def set_margins(figure, left, right, bottom, top, **spacing):
+    """Fix the figure's margins in inches (not fractions), so they stay put when its size changes."""
+    width, height = figure.get_size_inches()
+    figure.subplots_adjust(left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - top / height,
+                           **spacing)
+
+
 def canvas_png(figure):
     """PNG bytes of the pixels the figure's canvas holds now; no metadata, so equal pixels give equal bytes."""
     rgb = np.asarray(figure.canvas.buffer_rgba())[..., :3]

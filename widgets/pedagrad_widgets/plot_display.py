@@ -77,8 +77,7 @@ class LivePicture:
         if self.mode == "text":
             print(repr(self))
             return
-        self._first_text = None
-        self._first_text = self._text()
+        self._first_text = repr(self)
         self._sent = self._state()
         self._handle = display(self._repr_mimebundle_(), raw=True, display_id=True)
         self.watch_cells()
