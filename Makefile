@@ -2,7 +2,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: lessons test bench install lessons-run lessons-report learner-copies binder-check
+.PHONY: lessons test bench install lessons-run lessons-report learner-copies binder-check dist
 
 # pedagrad and its widgets, editable, with the library versions pinned for Binder (so the tests
 # run the lessons with the versions learners get there)
@@ -10,7 +10,7 @@ $(VENV)/.installed: pyproject.toml widgets/pyproject.toml binder/requirements.tx
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	grep -E '^[A-Za-z0-9_.-]+==' binder/requirements.txt > $(VENV)/binder-pins.txt
-	$(PY) -m pip install --quiet -c $(VENV)/binder-pins.txt -e ".[test,lessons]" -e ./widgets
+	$(PY) -m pip install --quiet -c $(VENV)/binder-pins.txt -e ".[test,lessons,lite]" -e ./widgets
 	touch $@
 
 install: $(VENV)/.installed
@@ -35,3 +35,6 @@ learner-copies: $(VENV)/.installed  ## the lessons without exercise solutions, i
 
 binder-check: $(VENV)/.installed  ## replay Binder's build here and run the lessons in it (also part of make test)
 	$(PY) tools/binder_replay.py
+
+dist: $(VENV)/.installed  ## sdists and wheels of both distributions in dist/, checked, tried in a fresh environment
+	$(PY) tools/distributions.py

@@ -7,6 +7,8 @@ watch training.
 
 They read graphs only through PyTorch's public names, so GraphView draws PyTorch graphs too.
 """
+__version__ = "0.1.0"
+
 from .explorer import HyperparameterExplorer
 from .gradient_flow import GradientFlow
 from .graph_model import GraphModel, build_graph

@@ -7,15 +7,13 @@ MODES = ("auto", "widget", "text")
 
 
 def in_widget_frontend():
-    """True inside a Jupyter kernel (a ZMQ shell), where widgets can show; False in plain Python or a terminal."""
+    """True inside a Jupyter kernel, where widgets can show; False in plain Python or a terminal IPython.
+
+    A kernel's shell has a ``kernel`` that talks to the front end: ipykernel's ZMQ shell on a
+    machine, and the Pyodide kernel's shell in the browser (JupyterLite), which is no ZMQ shell.
+    """
     shell = ipython()
-    if shell is None:
-        return False
-    try:
-        from ipykernel.zmqshell import ZMQInteractiveShell
-    except ImportError:
-        return False
-    return isinstance(shell, ZMQInteractiveShell)
+    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 def resolve_mode(mode):

@@ -2,6 +2,7 @@
 from .render_fallback import render_fallback
 from . import render_graphviz as graphviz_renderer
 from .render_graphviz import DotMissing
+from .runtime import in_browser
 from .svg_parts import compose
 
 DOT_HINT = ("pedagrad_widgets: graphviz's `dot` program was not found, so graphs use a simpler "
@@ -17,9 +18,10 @@ DOT_EDGE_LIMIT = 200
 
 def _hint_once():
     """The install hint, the first time only: shown as a grey line under the picture, not on stderr
-    (a stderr line would change the notebook's stored outputs)."""
+    (a stderr line would change the notebook's stored outputs). None in the browser, where no
+    program can be installed and the built-in layout is the only one."""
     global _hint_shown
-    if _hint_shown:
+    if _hint_shown or in_browser():
         return []
     _hint_shown = True
     return [DOT_HINT]

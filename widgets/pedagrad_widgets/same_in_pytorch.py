@@ -22,6 +22,9 @@ import importlib.util
 import io
 import sys
 
+from .runtime import in_browser
+
+
 def _run(source, filename):
     """What ``source`` prints when run in a fresh namespace (printed output is kept if it raises)."""
     out = io.StringIO()
@@ -97,7 +100,10 @@ def run_both(source):
 def same_in_pytorch(line, cell):
     """Cell magic: run the cell with pedagrad and with PyTorch and show that both print the same."""
     ours, theirs = run_both(cell)
-    if theirs is None:
+    if theirs is None and in_browser():
+        print("In the browser there is no PyTorch (it does not run in the browser's Python), so this ran "
+              "with pedagrad only; on a machine with PyTorch installed this cell runs it with both and compares.")
+    elif theirs is None:
         print("PyTorch is not installed here, so this ran with pedagrad only "
               "(pip install torch, then run this cell again to compare).")
     elif ours != theirs:
