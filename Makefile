@@ -2,7 +2,8 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: lessons test bench install lessons-run lessons-report learner-copies binder-check dist
+.PHONY: lessons lesson-reset lessons-edit test bench install lessons-run lessons-report learner-copies \
+	binder-check dist lite
 
 # pedagrad and its widgets, editable, with the library versions pinned for Binder (so the tests
 # run the lessons with the versions learners get there)
@@ -15,8 +16,15 @@ $(VENV)/.installed: pyproject.toml widgets/pyproject.toml binder/requirements.tx
 
 install: $(VENV)/.installed
 
-lessons: $(VENV)/.installed  ## open the lessons in JupyterLab
-	$(VENV)/bin/jupyter lab lessons/
+# Your own copies of the lessons live in my-lessons/ (or WORKBOOK=DIR): made on first use, never overwritten.
+lessons: $(VENV)/.installed  ## open your copies of the lessons in JupyterLab, at lesson 01
+	WORKBOOK="$(WORKBOOK)" $(PY) tools/workbook.py open
+
+lesson-reset: $(VENV)/.installed  ## LESSON=03: that lesson as it was at the start (your copy is kept in my-lessons/previous/)
+	WORKBOOK="$(WORKBOOK)" $(PY) tools/workbook.py reset "$(LESSON)"
+
+lessons-edit: $(VENV)/.installed  ## for maintainers: open lessons/ itself, solutions included
+	$(PY) tools/workbook.py edit
 
 test: $(VENV)/.installed  ## run every test: unit, property, parity with PyTorch, and the lessons
 	$(PY) -m pytest
