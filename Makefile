@@ -46,3 +46,6 @@ binder-check: $(VENV)/.installed  ## replay Binder's build here and run the less
 
 dist: $(VENV)/.installed  ## sdists and wheels of both distributions in dist/, checked, tried in a fresh environment
 	$(PY) tools/distributions.py
+
+lite: $(VENV)/.installed  ## the course as a static JupyterLite site in build/lite/ (runs in the browser, no server)
+	$(PY) tools/build_lite.py

@@ -49,14 +49,44 @@ def test_the_readme_launches_every_lesson_on_binder():
     assert len({repo for repo, _ in links}) == 1
 
 
-def apt_packages_missing():
-    """binder/apt.txt's packages not installed here, asked of the replay tool itself."""
+def replay_tool():
     sys.path.insert(0, str(ROOT / "tools"))
     try:
-        from binder_replay import missing_apt_packages
+        import binder_replay
     finally:
         sys.path.remove(str(ROOT / "tools"))
-    return missing_apt_packages(BINDER / "apt.txt") or []
+    return binder_replay
+
+
+def apt_packages_missing():
+    """binder/apt.txt's packages not installed here, asked of the replay tool itself."""
+    return replay_tool().missing_apt_packages(BINDER / "apt.txt") or []
+
+
+def test_the_replay_reads_a_conda_lock_and_an_environment_file():
+    tool = replay_tool()
+    lock = ("# platform: linux-64\n@EXPLICIT\n"
+            "https://conda.anaconda.org/conda-forge/noarch/jupyterlab-4.4.9-pyhd8ed1ab_0.conda#6fcc0ffe\n"
+            "https://conda.anaconda.org/conda-forge/linux-64/python-3.11.14-hfe2f287_1_cpython.conda#e87c753e\n"
+            "https://conda.anaconda.org/conda-forge/linux-64/_libgcc_mutex-0.1-conda_forge.tar.bz2#d7c89558\n")
+    assert tool.parse_lock(lock) == {"jupyterlab": "4.4.9"}, "Python packages only: not Python, nor system libraries"
+    yml = "channels:\n- conda-forge\ndependencies:\n- python=3.11.*\n- jupyterlab==4.*   # https://x\n- notebook==7.*\n"
+    assert tool.parse_environment(yml) == ["python", "jupyterlab", "notebook"]
+
+
+def test_the_replay_installs_the_front_end_binders_image_really_has():
+    """JupyterLab, Notebook and the kernel at the versions of repo2docker's lock for binder/runtime.txt's Python."""
+    tool = replay_tool()
+    version = (BINDER / "runtime.txt").read_text().strip().removeprefix("python-")
+    try:
+        image, pins = tool.base_image(version)
+    except tool.ReplayError as e:
+        pytest.fail(str(e))
+    names = [spec.split("==")[0] for spec in image]
+    assert "jupyterlab" in names and "notebook" in names and "python" not in names
+    for package in ("jupyterlab", "notebook", "ipykernel", "ipywidgets", "jupyterlab_widgets"):
+        assert re.fullmatch(r"\d+\.\d+\.\d+", pins[package]), (package, pins.get(package))
+    assert pins["jupyterlab"].startswith("4.") and f"jupyterlab=={pins['jupyterlab']}" in image
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the replay builds a Linux environment, as Binder does")

@@ -11,8 +11,12 @@ It takes repo2docker's steps, in a scratch folder:
    the files it is built from are unchanged (``--fresh`` rebuilds it; a fresh checkout has no
    ``build/``, so CI always builds it);
 3. the packages of ``binder/apt.txt`` must be installed here (CI installs them from that file);
-4. what Binder's base image provides (JupyterLab and its kernel), then
-   ``pip install -r binder/requirements.txt`` from the copy's root;
+4. what Binder's base image provides, at the versions it really has: repo2docker's own lock file
+   for that Python (``repo2docker/buildpacks/conda/environment.py-3.X-linux-64.lock``, read from
+   the ``REPO2DOCKER`` release on PyPI) gives the exact version of JupyterLab, Notebook, ipykernel,
+   ipywidgets and everything under them; the image's own packages are installed from PyPI at
+   those versions; then ``pip install -r binder/requirements.txt`` from the copy's root, free to
+   upgrade what the requirements ask for, as on Binder;
 5. ``binder/postBuild``, run as repo2docker runs it;
 
 then it checks what a learner meets: the lessons Binder opens are trusted learner copies, the
@@ -22,22 +26,29 @@ each lesson's run time and peak memory, reported (a lesson over Binder's 1 GB fa
 times are reported only, since they depend on the machine). Exit status 0 when
 all hold. pytest, nbval and nbclient are added beside the lessons to run them.
 
-The replay cannot see what only Docker would show (the base image's exact packages, the user and
-home folder Binder uses); ``BASE_IMAGE`` lists what it assumes the image provides.
+The replay cannot see what only Docker would show (conda's builds of those packages rather than
+PyPI's, the user and home folder Binder uses, the jupyterhub-singleuser server a hub starts).
 """
 import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BASE_IMAGE = ["jupyterlab>=4,<5", "ipykernel"]  # what repo2docker's image has before requirements.txt
+# The repo2docker release whose base environment mybinder.org builds with; its lock files say exactly
+# which packages, at which versions, the image holds before binder/requirements.txt is installed.
+REPO2DOCKER = "jupyter-repo2docker==2026.4.0"
+LOCK_FOLDER = "repo2docker/buildpacks/conda"
+NOT_FROM_PYPI = {"python", "pip", "nodejs", "jupyterhub-singleuser"}  # conda's own, or the hub's server
+CONDA_TO_PYPI = {"nbconvert-core": "nbconvert", "python-fastjsonschema": "fastjsonschema", "brotli-python": "brotli"}
 TEST_RUNNER = ["pytest", "nbval", "nbclient"]
 LEAKY_SETTINGS = ("PYTHON", "VIRTUAL_ENV", "JUPYTER", "IPYTHON", "PYTEST_ADDOPTS", "MPLBACKEND", "PIP_USER",
                   "PIP_REQUIRE_VIRTUALENV", "PIP_TARGET", "PIP_PREFIX")  # this shell's, not Binder's
@@ -107,25 +118,84 @@ def missing_apt_packages(apt_txt):
     return missing
 
 
-def environment_key(copy, version):
+def repo2docker_wheel():
+    """The ``REPO2DOCKER`` wheel from PyPI, downloaded once into build/ (pip's cache serves it again)."""
+    folder = ROOT / "build" / "repo2docker"
+    name, version = REPO2DOCKER.split("==")
+    found = sorted(folder.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
+    if not found:
+        run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--disable-pip-version-check",
+             "--only-binary=:all:", "-d", str(folder), REPO2DOCKER], ROOT, dict(os.environ),
+            f"downloading {REPO2DOCKER} (for its lock of Binder's base environment)")
+        found = sorted(folder.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
+    return found[0]
+
+
+def parse_lock(text):
+    """``{package: version}`` of the Python packages in a conda explicit lock.
+
+    Each line is ``https://.../name-version-build.conda#md5``; a Python package's build string starts
+    with ``py`` (``pyhd8ed1ab_0``, ``py311h...``), unlike system libraries and metapackages.
+    """
+    pins = {}
+    for line in text.splitlines():
+        if line.startswith(("#", "@")) or not line.strip():
+            continue
+        filename = line.split("#")[0].rsplit("/", 1)[1].removesuffix(".conda").removesuffix(".tar.bz2")
+        name, version, build = filename.rsplit("-", 2)
+        if build.startswith("py"):
+            pins[name] = version
+    return pins
+
+
+def parse_environment(text):
+    """The package names an environment.yml asks for, in its order."""
+    names, inside = [], False
+    for line in text.splitlines():
+        if line.startswith("dependencies:"):
+            inside = True
+        elif inside and line.startswith("- "):
+            names.append(re.split(r"[=<>!\s#]", line[2:].strip(), maxsplit=1)[0])
+        elif inside and line.strip() and not line.startswith((" ", "#")):
+            inside = False
+    return names
+
+
+def base_image(version):
+    """(what the image installs, ``{package: version}`` of everything in it) for Python ``version``, per repo2docker."""
+    with zipfile.ZipFile(repo2docker_wheel()) as wheel:
+        try:
+            wanted = parse_environment(wheel.read(f"{LOCK_FOLDER}/environment.py-{version}.yml").decode())
+            pins = parse_lock(wheel.read(f"{LOCK_FOLDER}/environment.py-{version}-linux-64.lock").decode())
+        except KeyError:
+            raise ReplayError(f"{REPO2DOCKER} has no base environment for Python {version} "
+                              "(binder/runtime.txt): pick a version it supports") from None
+    pins = {CONDA_TO_PYPI.get(name, name): v for name, v in pins.items()}
+    top = [f"{name}=={pins[name]}" for name in wanted if name not in NOT_FROM_PYPI]
+    return top, pins
+
+
+def environment_key(copy, version, pins):
     """What the environment is built from: runtime, requirements, the base image and both distributions' metadata."""
     digest = hashlib.sha256(f"{version} {os.path.realpath(shutil.which(f'python{version}') or sys.executable)} "
                             f"{ROOT}".encode())
     for name in ("binder/runtime.txt", "binder/requirements.txt", "pyproject.toml", "widgets/pyproject.toml"):
         digest.update((copy / name).read_bytes())
-    digest.update(" ".join(BASE_IMAGE + TEST_RUNNER).encode())
+    digest.update(" ".join([REPO2DOCKER, *TEST_RUNNER, *sorted(f"{k}=={v}" for k, v in pins.items())]).encode())
     return digest.hexdigest()[:16]
 
 
 def build(copy, env, fresh):
-    """Steps 2 to 5: the environment Binder would build from ``copy``; returns its python.
+    """Steps 2 to 5: the environment Binder would build from ``copy``; returns its python and the image's versions.
 
     The environment is kept under build/ and reused while everything it is built from stays the
     same (the project's own two distributions are reinstalled every time); ``fresh`` rebuilds it.
     """
     binder = copy / "binder"
     interpreter, version = python_for(binder / "runtime.txt")
-    home = ROOT / "build" / f"binder-env-{environment_key(copy, version)}"
+    wanted_version = (binder / "runtime.txt").read_text().strip().removeprefix("python-")
+    image, pins = base_image(wanted_version)
+    home = ROOT / "build" / f"binder-env-{environment_key(copy, version, pins)}"
     python = home / "bin" / "python"
     env["PATH"] = f"{home / 'bin'}{os.pathsep}{env['PATH']}"
     env["VIRTUAL_ENV"] = str(home)
@@ -144,8 +214,11 @@ def build(copy, env, fresh):
             shutil.rmtree(stale)
         step(f"fresh virtual environment with Python {version}")
         run([interpreter, "-m", "venv", str(home)], copy, env, "creating the virtual environment")
-        step("base image packages, then pip install -r binder/requirements.txt")
-        run(pip + BASE_IMAGE, copy, env, "installing the base image's packages")
+        step(f"base image packages at {REPO2DOCKER.split('==')[0]} {REPO2DOCKER.split('==')[1]}'s versions "
+             f"({', '.join(image)}), then pip install -r binder/requirements.txt")
+        constraints = home / "base-image-constraints.txt"
+        constraints.write_text("".join(f"{name}=={v}\n" for name, v in sorted(pins.items())))
+        run(pip + ["-c", str(constraints), *image], copy, env, "installing the base image's packages")
         run(pip + ["-r", "binder/requirements.txt"], copy, env, "pip install -r binder/requirements.txt")
         run(pip + TEST_RUNNER, copy, env, "installing the test runner")
         (home / ".complete").touch()
@@ -161,7 +234,7 @@ def build(copy, env, fresh):
         if not any(line.strip() == "set -euo pipefail" for line in first):
             raise ReplayError("binder/postBuild must start with `set -euo pipefail` (else a failing step is ignored)")
         run(["bash", str(binder / "postBuild")], copy, env, "binder/postBuild")
-    return python
+    return python, pins
 
 
 def check_learner_view(copy, python, env):
@@ -186,16 +259,27 @@ def check_learner_view(copy, python, env):
     print(f"    {len(report)} lessons, trusted, solutions folded away")
 
 
-def check_widget_versions(python, copy, env):
-    """ipywidgets (the kernel side) and jupyterlab_widgets (the front end) of one major release line."""
-    step("widget libraries: kernel side and front end")
+FRONT_END = ("jupyterlab", "notebook", "ipykernel", "ipywidgets", "jupyterlab_widgets")
+
+
+def check_front_end_versions(python, copy, env, pins):
+    """The Jupyter front end and kernel as Binder's image has them; ipywidgets and jupyterlab_widgets matched."""
+    step("JupyterLab, Notebook, the kernel and the widget libraries")
     versions = json.loads(run([str(python), "-c",
-                               "import json, importlib.metadata as m; print(json.dumps({p: m.version(p) for p in "
-                               "('ipywidgets', 'jupyterlab_widgets', 'jupyterlab')}))"], copy, env, "reading versions"))
+                               "import json, sys, importlib.metadata as m; "
+                               "print(json.dumps({p: m.version(p) for p in sys.argv[1:]}))", *FRONT_END],
+                              copy, env, "reading versions"))
     if versions["ipywidgets"].split(".")[0] != "8" or versions["jupyterlab_widgets"].split(".")[0] != "3":
         raise ReplayError(f"ipywidgets {versions['ipywidgets']} needs jupyterlab_widgets 3 (ipywidgets 8); "
                           f"found jupyterlab_widgets {versions['jupyterlab_widgets']}")
-    print("    " + ", ".join(f"{k} {v}" for k, v in versions.items()))
+    for name in ("jupyterlab", "notebook", "ipykernel"):
+        if versions[name] != pins.get(name):
+            raise ReplayError(f"{name} {versions[name]} is installed, but Binder's base image has {pins.get(name)}: "
+                              "binder/requirements.txt must not replace the image's front end or kernel")
+    print("    " + ", ".join(f"{k} {v}" + ("" if v == pins.get(k) else f" (base image {pins.get(k)}, upgraded by "
+                                                                        "binder/requirements.txt)")
+                             for k, v in versions.items()))
+    return versions
 
 
 def run_lessons(scratch, python, env):
@@ -230,9 +314,9 @@ def replay(workdir, fresh=False):
     env["PIP_NO_INPUT"] = "1"
     step("copy of the repository")
     copy_repository(copy)
-    python = build(copy, env, fresh)
+    python, pins = build(copy, env, fresh)
     check_learner_view(copy, python, env)
-    check_widget_versions(python, copy, env)
+    check_front_end_versions(python, copy, env, pins)
     return run_lessons(scratch, python, env)
 
 

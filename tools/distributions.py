@@ -65,11 +65,19 @@ def run(cmd, what, **kwargs):
     return result.stdout
 
 
+LEFT_BEHIND = {".git", ".venv", "build", "dist", "__pycache__", ".ipynb_checkpoints", ".hypothesis", "my-lessons"}
+
+
 def source_files(project):
-    """The files git knows under ``project`` (tracked, or new and not ignored); the other distribution's excluded."""
-    listing = run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
-                  "listing the source files", cwd=project)
-    files = [project / name for name in listing.split("\0") if name]
+    """The files a build reads under ``project``: what git knows (tracked, or new and not ignored), or
+    outside a git checkout (an unpacked archive) every file but build output; the other distribution's excluded."""
+    try:
+        listing = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
+                                 cwd=project, capture_output=True, text=True, check=True).stdout
+        files = [project / name for name in listing.split("\0") if name]
+    except (OSError, subprocess.CalledProcessError):
+        files = [p for p in project.rglob("*") if not LEFT_BEHIND & set(p.relative_to(project).parts)
+                 and not any(part.endswith(".egg-info") for part in p.parts)]
     if project == ROOT:
         files = [f for f in files if PROJECTS["pedagrad-widgets"] not in f.parents]
     return sorted(f for f in files if f.is_file())
