@@ -78,6 +78,9 @@ def start_make_lessons(learner):
                 "JUPYTERLAB_WORKSPACES_DIR", "IPYTHONDIR", "MPLCONFIGDIR"):
         env[var] = str(home / var.lower())
     port, token = _free_port(), uuid.uuid4().hex
+    settings = home / "jupyterlab_settings_dir" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    settings.parent.mkdir(parents=True)
+    settings.write_text(json.dumps({"windowingMode": "none"}))  # every cell on the page, for the checks below
     config = home / "jupyter_config_dir" / "jupyter_server_config.json"
     config.parent.mkdir()
     config.write_text(json.dumps({"ServerApp": {"open_browser": False, "ip": "127.0.0.1", "port": port,
@@ -133,14 +136,17 @@ def test_make_lessons_opens_lesson_01_of_the_learners_copies(learner):
                 page.goto(url.replace("localhost", "127.0.0.1"), wait_until="domcontentloaded", timeout=KERNEL_TIMEOUT)
                 tab = page.locator(".jp-mod-current .lm-TabBar-tabLabel", has_text=FIRST)
                 tab.first.wait_for(timeout=KERNEL_TIMEOUT)
-                page.wait_for_function("document.querySelectorAll('.jp-NotebookPanel .jp-Cell').length > 10",
-                                       timeout=KERNEL_TIMEOUT)
-                text = page.locator(".jp-NotebookPanel").first.inner_text()
-                assert "YOUR CODE HERE" in text and "### BEGIN SOLUTION" not in text, "not the learner's copy"
+                # the learner's copy: its exercise placeholders, no solution (the whole notebook is on the page)
+                page.wait_for_function(
+                    "document.querySelector('.jp-NotebookPanel').innerText.includes('YOUR CODE HERE')",
+                    timeout=KERNEL_TIMEOUT)
+                assert "### BEGIN SOLUTION" not in page.locator(".jp-NotebookPanel").first.inner_text()
                 # trusted, so saved pictures and HTML show as such, not as their text
-                outputs = page.locator(".jp-NotebookPanel .jp-OutputArea-output.jp-RenderedText")
-                assert outputs.count() and outputs.count() == page.locator(
-                    ".jp-NotebookPanel .jp-OutputArea-output.jp-RenderedText.jp-mod-trusted").count()
+                page.wait_for_function("""() => {
+                    const outputs = document.querySelectorAll(
+                        '.jp-NotebookPanel .jp-OutputArea-output.jp-RenderedText');
+                    return outputs.length > 5 && [...outputs].every(o => o.classList.contains('jp-mod-trusted')); }""",
+                                       timeout=KERNEL_TIMEOUT)
                 listing = page.locator(".jp-DirListing-itemName").all_inner_texts()
                 assert FIRST in listing and "lessons" not in listing, f"the file browser shows {listing}"
             finally:
