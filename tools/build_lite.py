@@ -23,13 +23,13 @@ import argparse
 import importlib.metadata
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 
-from distributions import DistributionError, build as build_distributions
+from commands import CommandFailed, run
+from distributions import build as build_distributions
 from learner_copies import learner_copy
 from notebook_io import write_atomically
 
@@ -79,18 +79,6 @@ SETTINGS = {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
             "@jupyterlab/apputils-extension:notification": {"checkForUpdates": False, "fetchNews": "false"}}
 
 
-class LiteError(Exception):
-    """A build step failed; the message says which."""
-
-
-def run(cmd, what, **kwargs):
-    result = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, **kwargs)
-    if result.returncode != 0:
-        raise LiteError(f"{what} failed (exit {result.returncode}): {' '.join(map(str, cmd))}\n"
-                        f"{result.stdout[-3000:]}{result.stderr[-3000:]}")
-    return result.stdout
-
-
 def browser_differences(nb):
     """What differs in the browser for this lesson's code, one sentence each."""
     code = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
@@ -134,7 +122,7 @@ def build_site(out, work):
     """Build the site into ``out`` (replaced), using ``work`` for what the build needs on the way."""
     lessons = sorted((ROOT / "lessons").glob("[0-9]*.ipynb"))
     if not lessons:
-        raise LiteError("no lessons found in lessons/")
+        raise CommandFailed("no lessons found in lessons/")
     content, wheels = work / "content", work / "wheels"
     for folder in (out, content, work / "lite"):
         shutil.rmtree(folder, ignore_errors=True)
@@ -143,10 +131,7 @@ def build_site(out, work):
     wheels.mkdir(parents=True, exist_ok=True)
     for lesson in lessons:
         write_atomically(browser_copy(lesson), content / lesson.name)
-    try:
-        ours = [wheel for _, wheel in build_distributions(work / "dist").values()]
-    except DistributionError as e:
-        raise LiteError(str(e)) from None
+    ours = [wheel for _, wheel in build_distributions(work / "dist").values()]
     for old in wheels.glob("pedagrad*.whl"):
         old.unlink()
     for wheel in ours:
@@ -171,7 +156,7 @@ def main():
     args = parser.parse_args()
     try:
         lessons, wheels = build_site(args.out.resolve(), args.work.resolve())
-    except LiteError as e:
+    except CommandFailed as e:
         print(f"make lite failed: {e}", file=sys.stderr)
         return 1
     size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())

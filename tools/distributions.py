@@ -18,6 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from commands import CommandFailed, run
+
 ROOT = Path(__file__).resolve().parent.parent
 PROJECTS = {"pedagrad": ROOT, "pedagrad-widgets": ROOT / "widgets"}
 
@@ -51,18 +53,6 @@ assert len(train) + len(test) == 1797 and tuple(X.shape) == (64,), (len(train), 
 print(f"smoke test passed: pedagrad {torch.__version__}, pedagrad-widgets {pedagrad_widgets.__version__}, "
       f"graph {len(svg)} characters of SVG, digits {len(train)} + {len(test)}")
 """
-
-
-class DistributionError(Exception):
-    """A step failed; the message says which and shows what the command printed."""
-
-
-def run(cmd, what, **kwargs):
-    result = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, **kwargs)
-    if result.returncode != 0:
-        raise DistributionError(f"{what} failed (exit {result.returncode}): {' '.join(map(str, cmd))}\n"
-                                f"{result.stdout[-3000:]}{result.stderr[-3000:]}")
-    return result.stdout
 
 
 LEFT_BEHIND = {".git", ".venv", "build", "dist", "__pycache__", ".ipynb_checkpoints", ".hypothesis", "my-lessons"}
@@ -141,7 +131,7 @@ def main():
         if not args.no_smoke:
             with tempfile.TemporaryDirectory(prefix="pedagrad-smoke-") as scratch:
                 print(smoke_test([wheel for _, wheel in built.values()], scratch).strip())
-    except DistributionError as e:
+    except CommandFailed as e:
         print(e, file=sys.stderr)
         return 1
     for path in paths:
