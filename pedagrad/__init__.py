@@ -4,7 +4,7 @@ Everything here has PyTorch's name and meaning, so ``import pedagrad as torch`` 
 learner writes for PyTorch (within what pedagrad implements).
 """
 from . import autograd
-from ._device import cuda, device
+from ._device import device, get_default_device, set_default_device
 from ._dtype import (bool_ as bool, float32, float64, get_default_dtype, int32, int64,
                      set_default_dtype, uint8, dtype, result_type)
 from ._size import Size
@@ -28,9 +28,12 @@ from ._ops.shape import transpose as swapaxes
 from ._ops.linalg import bmm, dot, matmul, mm, mv
 from ._ops.indexing import nonzero
 from ._ops import inplace as _inplace  # noqa: F401  (attach methods)
+from ._legacy import (BoolTensor, ByteTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor,
+                      set_default_tensor_type)
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from . import linalg, nn, optim, utils  # noqa: E402  (they build on everything above)
+from . import accelerator, backends, cuda, linalg, nn, optim, utils  # noqa: E402  (they build on everything above)
 from .serialization import load, save  # noqa: E402
+from . import _unsupported  # noqa: E402
 
 float = float32
 double = float64
@@ -38,6 +41,11 @@ long = int64
 int = int32
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    """A PyTorch name pedagrad leaves out: an AttributeError that says why (see ``_unsupported``)."""
+    return _unsupported.refuse(__name__, name)
 
 
 def numel(input):

@@ -2,7 +2,7 @@
 random (``rand``, ``randn``, ``randint``), with PyTorch's dtype inference."""
 import numpy as np
 
-from . import _dtype
+from . import _device, _dtype
 from ._random import rng
 from ._tensor import Tensor
 
@@ -115,18 +115,53 @@ def _fill_value(fill_value, dtype):
     return fill_value
 
 
-def _sizes(size):
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = size[0]
-    return tuple(int(s) for s in size)
+def _is_int(d):
+    """A whole number torch takes as a size: an int, a numpy integer, or a 0-dim integer tensor."""
+    if isinstance(d, Tensor):
+        return d.ndim == 0 and d.dtype._category == 1
+    return isinstance(d, (int, np.integer)) and not isinstance(d, bool)
+
+
+def _shape(name, args, size=None):
+    """The shape a creation function was given, as ``zeros(2, 3)``, ``zeros((2, 3))`` or
+    ``zeros(size=(2, 3))``, with torch's argument errors for anything else."""
+    where = "(position 1) "
+    if size is not None:
+        if args:
+            raise TypeError(f"{name}() got multiple values for argument 'size'")
+        dims, where = size, ""
+        if not isinstance(dims, (tuple, list)) or dims and not _is_int(dims[0]):
+            raise TypeError(f"{name}(): argument 'size' must be tuple of ints, not {type(dims).__name__}")
+    elif not args:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
+    elif _is_int(args[0]):
+        dims = args
+    elif len(args) > 1:
+        raise TypeError(f"{name}() takes 1 positional argument but {len(args)} were given")
+    elif not isinstance(args[0], (tuple, list)):
+        raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, not "
+                        f"{type(args[0]).__name__}")
+    else:
+        dims = args[0]
+        if dims and not _is_int(dims[0]):
+            raise TypeError(f"{name}(): argument 'size' {where}must be tuple of ints, but found element "
+                            f"of type {type(dims[0]).__name__} at pos 0")
+    for i, d in enumerate(dims):
+        if not _is_int(d):
+            raise TypeError(f"{name}(): argument 'size' failed to unpack the object at pos {i + 1} with "
+                            f'error "type must be tuple of ints,but got {type(d).__name__}"')
+    shape = tuple(int(d) for d in dims)
+    negative = next((d for d in shape if d < 0), None)
+    if negative is not None:
+        if name == "zeros":
+            raise RuntimeError("zeros: Dimension size must be non-negative.")
+        raise RuntimeError(f"Trying to create tensor with negative dimension {negative}: {list(shape)}")
+    return shape
 
 
 def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new tensor holding a copy of ``data`` (numbers, nested lists, a numpy array)."""
-    from ._device import device as _device
-
-    if device is not None:
-        _device(device)
+    _device.check(device)
     if isinstance(data, Tensor):
         import warnings
 
@@ -157,43 +192,66 @@ def from_numpy(ndarray):
     return Tensor._wrap(ndarray)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False):
-    return _finish(np.zeros(_sizes(size), _np_dtype(dtype)), requires_grad)
+def zeros(*args, size=None, dtype=None, device=None, requires_grad=False):
+    """A tensor of zeros: ``zeros(2, 3)``, ``zeros((2, 3))`` or ``zeros(size=(2, 3))``."""
+    _device.check(device)
+    return _finish(np.zeros(_shape("zeros", args, size), _np_dtype(dtype)), requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False):
-    return _finish(np.ones(_sizes(size), _np_dtype(dtype)), requires_grad)
+def ones(*args, size=None, dtype=None, device=None, requires_grad=False):
+    """A tensor of ones, its size given as to ``zeros``."""
+    _device.check(device)
+    return _finish(np.ones(_shape("ones", args, size), _np_dtype(dtype)), requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False):
-    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+def empty(*args, size=None, dtype=None, device=None, requires_grad=False):
+    """torch leaves an empty tensor's memory as it finds it; pedagrad fills it with zeros."""
+    _device.check(device)
+    return _finish(np.zeros(_shape("empty", args, size), _np_dtype(dtype)), requires_grad)
 
 
-def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+def _one_size(name, size, fill_value):
+    """The shape of ``full`` and ``new_full``, whose size is one tuple followed by a fill value."""
+    if fill_value is _DEFAULT:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "fill_value"')
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
+    return _shape(name, (size,))
+
+
+def full(size, fill_value=_DEFAULT, *, dtype=None, device=None, requires_grad=False):
+    """A tensor of ``size`` (a tuple) filled with ``fill_value``, of its dtype unless told."""
+    _device.check(device)
+    shape = _one_size("full", size, fill_value)
     if dtype is None:
         dtype = _dtype.result_type(fill_value)
-    return _finish(np.full(_sizes((size,)), _fill_value(fill_value, dtype), dtype.np), requires_grad)
+    return _finish(np.full(shape, _fill_value(fill_value, dtype), dtype.np), requires_grad)
 
 
 def zeros_like(input, dtype=None, device=None, requires_grad=False):
+    _device.check(device)
     return _finish(np.zeros_like(input._data, dtype=(dtype or input.dtype).np), requires_grad)
 
 
 def ones_like(input, dtype=None, device=None, requires_grad=False):
+    _device.check(device)
     return _finish(np.ones_like(input._data, dtype=(dtype or input.dtype).np), requires_grad)
 
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):
+    _device.check(device)
     dtype = dtype or input.dtype
     return _finish(np.full_like(input._data, _fill_value(fill_value, dtype), dtype=dtype.np), requires_grad)
 
 
 def empty_like(input, dtype=None, device=None, requires_grad=False):
+    _device.check(device)
     return zeros_like(input, dtype=dtype, requires_grad=requires_grad)
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
     """Numbers from ``start`` up to (not including) ``end`` by ``step``."""
+    _device.check(device)
     if end is None:
         start, end = 0, start
     if dtype is None:
@@ -205,21 +263,27 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     """``steps`` evenly spaced numbers from ``start`` to ``end``, both included."""
+    _device.check(device)
     return _finish(np.linspace(start, end, int(steps)).astype(_np_dtype(dtype)), requires_grad)
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    _device.check(device)
     return _finish(np.eye(n, m, dtype=_np_dtype(dtype)), requires_grad)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
-    """Uniform random numbers in [0, 1)."""
-    return _finish(rng(generator).random(_sizes(size)).astype(_np_dtype(dtype)), requires_grad)
+def rand(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+    """Uniform random numbers in [0, 1), the size given as to ``zeros``."""
+    _device.check(device)
+    shape = _shape("rand", args, size)
+    return _finish(rng(generator).random(shape).astype(_np_dtype(dtype)), requires_grad)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
-    """Standard normal random numbers (mean 0, variance 1)."""
-    return _finish(rng(generator).standard_normal(_sizes(size)).astype(_np_dtype(dtype)), requires_grad)
+def randn(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+    """Standard normal random numbers (mean 0, variance 1), the size given as to ``zeros``."""
+    _device.check(device)
+    shape = _shape("randn", args, size)
+    return _finish(rng(generator).standard_normal(shape).astype(_np_dtype(dtype)), requires_grad)
 
 
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None,
@@ -229,21 +293,23 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
         low, high, size = 0, low, high
     if size is None:
         raise TypeError("randint() missing required argument 'size'")
-    a = rng(generator).integers(low, high, _sizes((size,)))
+    _device.check(device)
+    a = rng(generator).integers(low, high, _shape("randint", (size,)))
     return _finish(a.astype((dtype or _dtype.int64).np), requires_grad)
 
 
 def randperm(n, *, generator=None, dtype=None, device=None):
     """A random ordering of 0 .. n-1."""
+    _device.check(device)
     return Tensor._wrap(rng(generator).permutation(n).astype((dtype or _dtype.int64).np))
 
 
-def rand_like(input, dtype=None, requires_grad=False):
-    return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+def rand_like(input, dtype=None, device=None, requires_grad=False):
+    return rand(size=input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
 
 
-def randn_like(input, dtype=None, requires_grad=False):
-    return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+def randn_like(input, dtype=None, device=None, requires_grad=False):
+    return randn(size=input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
 
 
 def _random_fill(self, values):
@@ -265,9 +331,30 @@ def _normal_(self, mean=0.0, std=1.0, *, generator=None):
 
 Tensor.uniform_ = _uniform_
 Tensor.normal_ = _normal_
-Tensor.new_tensor = lambda self, data, dtype=None, requires_grad=False: tensor(
-    data, dtype=dtype or self.dtype, requires_grad=requires_grad)
-Tensor.new_zeros = lambda self, *size, dtype=None, requires_grad=False: zeros(
-    *size, dtype=dtype or self.dtype, requires_grad=requires_grad)
-Tensor.new_ones = lambda self, *size, dtype=None, requires_grad=False: ones(
-    *size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+def _new(name, fill):
+    """``x.new_zeros(...)`` and its kin: a new tensor of x's dtype unless told, sized as ``zeros``."""
+    def new(self, *args, size=None, dtype=None, device=None, requires_grad=False):
+        _device.check(device)
+        return _finish(fill(_shape(name, args, size), (dtype or self.dtype).np), requires_grad)
+
+    new.__name__ = name
+    return new
+
+
+def _new_full(self, size, fill_value=_DEFAULT, *, dtype=None, device=None, requires_grad=False):
+    """A tensor of ``size`` filled with ``fill_value``, of x's dtype unless told."""
+    _device.check(device)
+    dtype = dtype or self.dtype
+    shape = _one_size("new_full", size, fill_value)
+    return _finish(np.full(shape, _fill_value(fill_value, dtype), dtype.np), requires_grad)
+
+
+def _new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+    return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+
+Tensor.new_tensor = _new_tensor
+Tensor.new_zeros = _new("new_zeros", np.zeros)
+Tensor.new_ones = _new("new_ones", np.ones)
+Tensor.new_empty = _new("new_empty", np.zeros)  # zero-filled, as ``empty``
+Tensor.new_full = _new_full
